@@ -1,0 +1,56 @@
+// Bundles the extension (and the standalone receiver) with esbuild.
+//   node scripts/build.mjs               development build with source maps
+//   node scripts/build.mjs --production  minified, no source maps, prints sizes against budgets
+//   node scripts/build.mjs --watch       rebuilds on change
+
+import * as esbuild from 'esbuild';
+import { existsSync, statSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const BUNDLE_BUDGET_BYTES = 100 * 1024;
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+};
+
+const allBuilds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/receiver/cli.ts'],
+    outfile: 'dist/receiver.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+const builds = allBuilds.filter((options) => existsSync(options.entryPoints[0]));
+
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+  console.log('Watching src/ for changes ...');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const size = statSync('dist/extension.js').size;
+  const kb = (size / 1024).toFixed(1);
+  console.log(`dist/extension.js: ${kb} KB (budget ${BUNDLE_BUDGET_BYTES / 1024} KB)`);
+  if (existsSync('dist/receiver.js')) {
+    console.log(`dist/receiver.js: ${(statSync('dist/receiver.js').size / 1024).toFixed(1)} KB`);
+  }
+  if (production && size > BUNDLE_BUDGET_BYTES) {
+    console.error('The extension bundle is over its size budget.');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,34 @@
+// Packages the built extension into device-push-<version>.vsix and checks its size and contents.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const VSIX_BUDGET_BYTES = 150 * 1024;
+
+const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const vsix = `${name}-${version}.vsix`;
+const require = createRequire(import.meta.url);
+const vsce = require.resolve('@vscode/vsce/vsce');
+
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], {
+  stdio: 'inherit',
+});
+
+const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], {
+  encoding: 'utf8',
+});
+const files = listing.split('\n').filter(Boolean);
+const forbidden = files.filter((file) => /^(src|test|scripts|node_modules|out)\/|\.map$/.test(file));
+if (forbidden.length > 0) {
+  console.error(`The VSIX must not contain:\n  ${forbidden.join('\n  ')}`);
+  process.exit(1);
+}
+
+const size = statSync(vsix).size;
+console.log(`${vsix}: ${(size / 1024).toFixed(1)} KB (budget ${VSIX_BUDGET_BYTES / 1024} KB)`);
+console.log(`VSIX contents: ${files.join(', ')}`);
+if (size > VSIX_BUDGET_BYTES) {
+  console.error('The VSIX is over its size budget.');
+  process.exit(1);
+}

@@ -1,0 +1,22 @@
+// Integration suites. Each one is a host session (or several) with its own workspace, trust
+// and environment; its tests live in out/test/integration/<name>/.
+
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const fixtures = join(root, 'test/fixtures');
+
+function session(name, extra = {}) {
+  return ({ runHostSession, grep, timeoutMs }) =>
+    runHostSession({
+      suite: name,
+      timeoutMs,
+      artifactsDir: join(root, 'test-results'),
+      ...extra,
+      env: { ...(grep ? { DEVICE_PUSH_TEST_GREP: grep } : {}), ...extra.env },
+    });
+}
+
+export const SUITES = {
+  main: { run: session('main', { folder: join(fixtures, 'workspace') }) },
+};

@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { findDevice, mergeDeviceLists, type DeviceEntry, type ScopedList } from './merge';
+
+export const SECTION = 'devicePush';
+export const DEVICES_KEY = 'devices';
+export const DEFAULT_DEVICE_KEY = 'defaultDevice';
+
+/**
+ * The merged device list from user, workspace and folder settings, kept current as settings
+ * change. In an untrusted workspace only user settings count, whatever the workspace defines.
+ */
+export class DeviceRegistry implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private entries: DeviceEntry[] = [];
+
+  /** Fires after the list was read again. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.reload();
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(SECTION)) {
+          this.reload();
+        }
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
+    );
+  }
+
+  /** Reads every scope again and fires `onDidChange`. */
+  reload(): void {
+    this.entries = mergeDeviceLists(readScopedLists());
+    const invalid = this.entries.filter((entry) => entry.problems.length > 0);
+    for (const entry of invalid) {
+      this.log.warn(`Device "${entry.label}" (${entry.scope}): ${entry.problems.join(' ')}`);
+    }
+    this.changed.fire();
+  }
+
+  /** All entries, valid and invalid, in scope order: user, workspace, folders. */
+  all(): readonly DeviceEntry[] {
+    return this.entries;
+  }
+
+  /** Valid entries only. */
+  valid(): DeviceEntry[] {
+    return this.entries.filter((entry) => entry.config !== undefined);
+  }
+
+  find(name: string): DeviceEntry | undefined {
+    return findDevice(this.entries, name);
+  }
+
+  /** Name in `devicePush.defaultDevice`, or an empty string. */
+  defaultDeviceName(): string {
+    return vscode.workspace.getConfiguration(SECTION).get<string>(DEFAULT_DEVICE_KEY, '').trim();
+  }
+
+  /** The default device when it names a valid device. */
+  defaultDevice(): DeviceEntry | undefined {
+    const name = this.defaultDeviceName();
+    return name ? this.find(name) : undefined;
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) {
+      disposable.dispose();
+    }
+  }
+}
+
+function readScopedLists(): ScopedList[] {
+  const lists: ScopedList[] = [];
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown>(DEVICES_KEY);
+  lists.push({ scope: 'user', entries: inspected?.globalValue });
+  if (!vscode.workspace.isTrusted) {
+    return lists;
+  }
+  lists.push({ scope: 'workspace', entries: inspected?.workspaceValue });
+  // A single-folder window reports its folder settings as workspace settings, so folder
+  // scopes are read only in a multi-root workspace.
+  if (vscode.workspace.workspaceFile) {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const folderValue = vscode.workspace
+        .getConfiguration(SECTION, folder.uri)
+        .inspect<unknown>(DEVICES_KEY)?.workspaceFolderValue;
+      lists.push({
+        scope: 'folder',
+        folderUri: folder.uri.toString(),
+        folderName: folder.name,
+        entries: folderValue,
+      });
+    }
+  }
+  return lists;
+}
