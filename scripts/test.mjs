@@ -11,7 +11,7 @@
 // interface, so no test can reach another machine. Set DEVICE_PUSH_NO_NETNS=1 to skip that.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTestHost } from './test-host/install.mjs';
@@ -51,12 +51,20 @@ function enterLoopbackNamespace() {
   process.exit(result.status ?? 1);
 }
 
+/**
+ * Compiles the tests and bundles the extension. A type error does not stop the run, because tsc
+ * still emits JavaScript, but it counts as one failure.
+ */
 function compile() {
-  rmSync(join(root, 'out'), { recursive: true, force: true });
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], {
+  const typecheck = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], {
     stdio: 'inherit',
   });
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (typecheck.status !== 0) {
+    console.error('Type check failed: see the errors above.');
+    return 1;
+  }
+  return 0;
 }
 
 function findFiles(dir, suffix) {
@@ -136,9 +144,7 @@ if (runIntegration) {
   ensureTestHost();
 }
 enterLoopbackNamespace();
-compile();
-
-const totals = { passed: 0, failed: 0, skipped: 0 };
+const totals = { passed: 0, failed: compile(), skipped: 0 };
 const add = (counts) => {
   totals.passed += counts.passed;
   totals.failed += counts.failed;
