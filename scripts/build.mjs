@@ -24,7 +24,12 @@ const common = {
 };
 
 const allBuilds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  },
   {
     ...common,
     entryPoints: ['src/receiver/cli.ts'],

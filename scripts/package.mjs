@@ -19,7 +19,9 @@ const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies']
   encoding: 'utf8',
 });
 const files = listing.split('\n').filter(Boolean);
-const forbidden = files.filter((file) => /^(src|test|scripts|node_modules|out)\/|\.map$/.test(file));
+const forbidden = files.filter((file) =>
+  /^(src|test|scripts|node_modules|out)\/|\.map$/.test(file),
+);
 if (forbidden.length > 0) {
   console.error(`The VSIX must not contain:\n  ${forbidden.join('\n  ')}`);
   process.exit(1);

@@ -44,10 +44,14 @@ function enterLoopbackNamespace() {
     return false;
   }
   const quoted = [process.execPath, ...process.argv.slice(1)].map((arg) => `'${arg}'`).join(' ');
-  const result = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec ${quoted}`], {
-    stdio: 'inherit',
-    env: { ...process.env, DEVICE_PUSH_IN_NETNS: '1' },
-  });
+  const result = spawnSync(
+    'unshare',
+    ['--net', 'sh', '-c', `ip link set lo up && exec ${quoted}`],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, DEVICE_PUSH_IN_NETNS: '1' },
+    },
+  );
   process.exit(result.status ?? 1);
 }
 

@@ -6,7 +6,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Device Push', { log: true });
   context.subscriptions.push(log);
   log.info(
-    `Device Push ${String(context.extension.packageJSON.version)} activated ` +
+    `Device Push ${extensionVersion(context)} activated ` +
       `(VS Code ${vscode.version}, ${vscode.env.remoteName ?? 'local'}, ` +
       `workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`,
   );
@@ -22,3 +22,8 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {}
+
+function extensionVersion(context: vscode.ExtensionContext): string {
+  const manifest = context.extension.packageJSON as { version?: string };
+  return manifest.version ?? 'unknown';
+}

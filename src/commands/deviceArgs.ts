@@ -48,7 +48,11 @@ export async function resolveDevices(
 ): Promise<DeviceEntry[] | undefined> {
   const [first, second] = args;
   if (Array.isArray(second) && second.length > 0 && second.every(isDeviceNode)) {
-    return checkUsable(services, second.map((node) => byId(services, node.entryId)), options);
+    return checkUsable(
+      services,
+      second.map((node) => byId(services, node.entryId)),
+      options,
+    );
   }
   if (isDeviceNode(first)) {
     return checkUsable(services, [byId(services, first.entryId)], options);
@@ -64,7 +68,7 @@ export async function resolveDevices(
       );
       return undefined;
     }
-    return lookUpNames(services, names as string[], options);
+    return lookUpNames(services, names, options);
   }
   if (first !== undefined && !isRecord(first)) {
     void vscode.window.showErrorMessage(
@@ -197,7 +201,11 @@ async function pickDevices(
       ignoreFocusOut: true,
     });
     return picked && picked.length > 0
-      ? checkUsable(services, picked.map((item) => item.entry), options)
+      ? checkUsable(
+          services,
+          picked.map((item) => item.entry),
+          options,
+        )
       : undefined;
   }
   const picked = await vscode.window.showQuickPick(items, {

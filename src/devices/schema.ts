@@ -39,8 +39,7 @@ export interface DeviceConfig {
 }
 
 export type ValidationResult =
-  | { ok: true; config: DeviceConfig }
-  | { ok: false; name?: string; problems: string[] };
+  { ok: true; config: DeviceConfig } | { ok: false; name?: string; problems: string[] };
 
 const KNOWN_FIELDS = new Set([
   'name',
@@ -93,7 +92,9 @@ export function validateDeviceEntry(entry: unknown): ValidationResult {
   if (entry.port === undefined) {
     problems.push('Missing "port": set the TCP port the device listens on (1–65535).');
   } else if (!isIntegerIn(entry.port, 1, 65535)) {
-    problems.push(`Invalid "port" ${JSON.stringify(entry.port)}: use a whole number from 1 to 65535.`);
+    problems.push(
+      `Invalid "port" ${JSON.stringify(entry.port)}: use a whole number from 1 to 65535.`,
+    );
   }
   const framing = entry.framing ?? 'raw';
   if (!oneOf(framing, FRAMINGS)) {
@@ -109,7 +110,9 @@ export function validateDeviceEntry(entry: unknown): ValidationResult {
   }
   const maxBytes = entry.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!isIntegerIn(maxBytes, MIN_MAX_BYTES, MAX_MAX_BYTES)) {
-    problems.push(`Invalid "maxBytes": use a whole number from ${MIN_MAX_BYTES} to ${MAX_MAX_BYTES}.`);
+    problems.push(
+      `Invalid "maxBytes": use a whole number from ${MIN_MAX_BYTES} to ${MAX_MAX_BYTES}.`,
+    );
   }
   const timeoutMs = entry.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!isIntegerIn(timeoutMs, MIN_TIMEOUT_MS, MAX_TIMEOUT_MS)) {

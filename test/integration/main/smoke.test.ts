@@ -8,7 +8,10 @@ interface Manifest {
     commands: { command: string }[];
     views: Record<string, { id: string }[]>;
     configuration: {
-      properties: Record<string, { default?: unknown; markdownDescription?: string; description?: string }>;
+      properties: Record<
+        string,
+        { default?: unknown; markdownDescription?: string; description?: string }
+      >;
     };
   };
 }
