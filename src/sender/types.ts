@@ -127,3 +127,12 @@ export interface SendFailure {
   /** Per-address errors when every address of a host name failed. */
   attempts?: { address: string; code: string }[];
 }
+
+/** Result of a connection check: connect, and complete TLS when configured, without a payload. */
+export interface ConnectionCheck {
+  ok: boolean;
+  durationMs: number;
+  /** `ip:port` of the address that was used or last tried. */
+  address?: string;
+  error?: SendFailure;
+}
