@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeviceEntry } from '../devices/merge';
 import type { Services } from '../services';
+import { showError, showInfo } from '../ui';
 
 const RECENT_DEVICES_KEY = 'devicePush.recentDevices';
 const MAX_RECENT_DEVICES = 10;
@@ -63,7 +64,7 @@ export async function resolveDevices(
   if (isRecord(first) && (first.device !== undefined || first.devices !== undefined)) {
     const names = first.devices ?? [first.device];
     if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) {
-      void vscode.window.showErrorMessage(
+      void showError(
         `${options.action}: "device" must be a device name and "devices" a list of names.`,
       );
       return undefined;
@@ -71,7 +72,7 @@ export async function resolveDevices(
     return lookUpNames(services, names, options);
   }
   if (first !== undefined && !isRecord(first)) {
-    void vscode.window.showErrorMessage(
+    void showError(
       `${options.action}: unexpected argument ${JSON.stringify(first)}. ` +
         'Pass a device name or { "device": "name" }.',
     );
@@ -100,7 +101,7 @@ function lookUpNames(
     const known = services.registry.valid().map((entry) => entry.label);
     const hint = known.length > 0 ? `Known devices: ${known.join(', ')}.` : 'No device is set up.';
     const quoted = missing.map((name) => `"${name}"`).join(', ');
-    void vscode.window.showErrorMessage(`${options.action}: no device named ${quoted}. ${hint}`);
+    void showError(`${options.action}: no device named ${quoted}. ${hint}`);
     return undefined;
   }
   return checkUsable(
@@ -116,7 +117,7 @@ function checkUsable(
   options: ResolveOptions,
 ): DeviceEntry[] | undefined {
   if (entries.some((entry) => entry === undefined)) {
-    void vscode.window.showErrorMessage(
+    void showError(
       `${options.action}: that device is no longer in settings. Refresh the Devices view.`,
     );
     return undefined;
@@ -124,7 +125,7 @@ function checkUsable(
   const found = entries as DeviceEntry[];
   const invalid = found.find((entry) => !entry.config);
   if (invalid) {
-    void vscode.window.showErrorMessage(
+    void showError(
       `Device "${invalid.label}" has invalid settings: ${invalid.problems.join(' ')}`,
     );
     return undefined;
@@ -173,7 +174,7 @@ async function pickDevices(
   const candidates = devicesInPickOrder(services);
   if (candidates.length === 0) {
     const add = 'Add Device';
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await showInfo(
       `${options.action}: no device is set up yet.`,
       add,
     );

@@ -114,6 +114,18 @@ function folderOf(list: ScopedList): Pick<DeviceEntry, 'folderUri' | 'folderName
   };
 }
 
+/** Names the settings an entry comes from, e.g. `User settings` or `Folder "api" settings`. */
+export function scopeLabel(entry: Pick<DeviceEntry, 'scope' | 'folderName' | 'folderUri'>): string {
+  switch (entry.scope) {
+    case 'user':
+      return 'User settings';
+    case 'workspace':
+      return 'Workspace settings';
+    case 'folder':
+      return `Folder "${entry.folderName ?? entry.folderUri ?? '?'}" settings`;
+  }
+}
+
 /** Finds the valid device with this name, compared case-insensitively. */
 export function findDevice(entries: readonly DeviceEntry[], name: string): DeviceEntry | undefined {
   const key = name.trim().toLowerCase();

@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { findDevice, mergeDeviceLists, type DeviceEntry, type ScopedList } from './merge';
+import {
+  findDevice,
+  mergeDeviceLists,
+  scopeLabel,
+  type DeviceEntry,
+  type ScopedList,
+} from './merge';
 
 export const SECTION = 'devicePush';
 export const DEVICES_KEY = 'devices';
@@ -13,6 +19,7 @@ export class DeviceRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private entries: DeviceEntry[] = [];
+  private loggedProblems = new Set<string>();
 
   /** Fires after the list was read again. */
   readonly onDidChange = this.changed.event;
@@ -33,10 +40,16 @@ export class DeviceRegistry implements vscode.Disposable {
   /** Reads every scope again and fires `onDidChange`. */
   reload(): void {
     this.entries = mergeDeviceLists(readScopedLists());
-    const invalid = this.entries.filter((entry) => entry.problems.length > 0);
-    for (const entry of invalid) {
-      this.log.warn(`Device "${entry.label}" (${entry.scope}): ${entry.problems.join(' ')}`);
+    // Each problem is logged once while it lasts, not on every settings change.
+    const problems = new Set<string>();
+    for (const entry of this.entries.filter((item) => item.problems.length > 0)) {
+      const line = `Device "${entry.label}" (${scopeLabel(entry)}): ${entry.problems.join(' ')}`;
+      problems.add(line);
+      if (!this.loggedProblems.has(line)) {
+        this.log.warn(line);
+      }
     }
+    this.loggedProblems = problems;
     this.changed.fire();
   }
 
@@ -54,9 +67,27 @@ export class DeviceRegistry implements vscode.Disposable {
     return findDevice(this.entries, name);
   }
 
-  /** Name in `devicePush.defaultDevice`, or an empty string. */
+  /** The entry with this id (`DeviceEntry.id`), valid or not. */
+  byId(id: string): DeviceEntry | undefined {
+    return this.entries.find((entry) => entry.id === id);
+  }
+
+  /**
+   * Name in `devicePush.defaultDevice`, or an empty string. In a multi-root workspace a folder's
+   * value counts while the active editor shows a file of that folder. In Restricted Mode only the
+   * user value counts.
+   */
   defaultDeviceName(): string {
-    return vscode.workspace.getConfiguration(SECTION).get<string>(DEFAULT_DEVICE_KEY, '').trim();
+    const activeUri = vscode.window.activeTextEditor?.document.uri;
+    const folder = activeUri ? vscode.workspace.getWorkspaceFolder(activeUri) : undefined;
+    const inspected = vscode.workspace
+      .getConfiguration(SECTION, folder?.uri)
+      .inspect<unknown>(DEFAULT_DEVICE_KEY);
+    const candidates = vscode.workspace.isTrusted
+      ? [inspected?.workspaceFolderValue, inspected?.workspaceValue, inspected?.globalValue]
+      : [inspected?.globalValue];
+    const value = candidates.find((candidate) => candidate !== undefined);
+    return typeof value === 'string' ? value.trim() : '';
   }
 
   /** The default device when it names a valid device. */
@@ -96,4 +127,16 @@ function readScopedLists(): ScopedList[] {
     }
   }
   return lists;
+}
+
+/**
+ * Returns an id of the open workspace: the `.code-workspace` file of a multi-root workspace, the
+ * folder of a single-folder window, or undefined in an empty window.
+ */
+export function workspaceId(): string | undefined {
+  const file = vscode.workspace.workspaceFile;
+  if (file && file.scheme !== 'untitled') {
+    return file.toString();
+  }
+  return vscode.workspace.workspaceFolders?.[0]?.uri.toString();
 }
