@@ -25,7 +25,7 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = resolve(import.meta.dirname, '../..');
 
 /** User settings that keep the built-in parts of the workbench quiet and offline. */
-const QUIET_SETTINGS = {
+export const QUIET_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
@@ -121,6 +121,7 @@ function killGroup(child) {
  * @param {string} [options.userDataDir] reuse this user data dir (state survives between runs)
  * @param {Record<string,string>} [options.env] extra environment for the extension host
  * @param {number} [options.timeoutMs]
+ * @param {string} [options.testsPath] test entry point to load instead of the mocha index
  * @param {string} [options.artifactsDir] where logs and screenshots go
  * @param {(page: import('playwright-core').Page) => Promise<void>} [options.drive] browser steps
  * @returns {Promise<{ exitCode: number, passed: number, failed: number, skipped: number, log: string[] }>}
@@ -156,7 +157,7 @@ export async function runHostSession(options) {
     const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
     const payload = [
       ['extensionDevelopmentPath', remote(root)],
-      ['extensionTestsPath', remote(join(root, 'out/test/integration/index'))],
+      ['extensionTestsPath', remote(options.testsPath ?? join(root, 'out/test/integration/index'))],
       ['skipWelcome', 'true'],
     ];
     const target = options.folder ?? join(root, 'test/fixtures/workspace');
@@ -212,6 +213,8 @@ export async function runHostSession(options) {
 
     await page.goto(url);
     const driven = options.drive ? options.drive(page, { port }) : Promise.resolve();
+    // Marks a rejection as handled until the suite ends; it is still reported below.
+    driven.catch(() => undefined);
     let exitCode = await Promise.race([exit, timedOut]);
     if (exitCode !== EXIT_TIMED_OUT) {
       await driven.catch((error) => {

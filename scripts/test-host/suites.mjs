@@ -2,6 +2,7 @@
 // and environment; its tests live in out/test/integration/<name>/.
 
 import { join, resolve } from 'node:path';
+import { e2eSuite } from './e2e.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = join(root, 'test/fixtures');
@@ -19,4 +20,5 @@ function session(name, extra = {}) {
 
 export const SUITES = {
   main: { run: session('main', { folder: join(fixtures, 'workspace') }) },
+  e2e: { run: e2eSuite({ artifactsDir: join(root, 'test-results') }) },
 };
