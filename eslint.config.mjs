@@ -21,6 +21,20 @@ export default tseslint.config(
     },
   },
   {
+    // node:test returns a promise from describe() and test(); the runner awaits them itself.
+    files: ['test/unit/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: {
       globals: {

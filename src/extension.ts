@@ -52,7 +52,16 @@ export function activate(context: vscode.ExtensionContext): DevicePushApi {
   );
   context.subscriptions.push(sending);
 
-  const services: Services = { context, log, registry, tokens, approvals, states, pending, sending };
+  const services: Services = {
+    context,
+    log,
+    registry,
+    tokens,
+    approvals,
+    states,
+    pending,
+    sending,
+  };
   context.subscriptions.push(
     vscode.commands.registerCommand('devicePush.showLog', () => log.show()),
   );

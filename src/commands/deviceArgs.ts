@@ -125,9 +125,7 @@ function checkUsable(
   const found = entries as DeviceEntry[];
   const invalid = found.find((entry) => !entry.config);
   if (invalid) {
-    void showError(
-      `Device "${invalid.label}" has invalid settings: ${invalid.problems.join(' ')}`,
-    );
+    void showError(`Device "${invalid.label}" has invalid settings: ${invalid.problems.join(' ')}`);
     return undefined;
   }
   const unique = [...new Map(found.map((entry) => [entry.id, entry])).values()];
@@ -174,10 +172,7 @@ async function pickDevices(
   const candidates = devicesInPickOrder(services);
   if (candidates.length === 0) {
     const add = 'Add Device';
-    const choice = await showInfo(
-      `${options.action}: no device is set up yet.`,
-      add,
-    );
+    const choice = await showInfo(`${options.action}: no device is set up yet.`, add);
     if (choice === add) {
       await vscode.commands.executeCommand('devicePush.addDevice');
     }

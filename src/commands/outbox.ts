@@ -142,7 +142,9 @@ function namesOf(devices: DeviceEntry[] | 'all'): string {
     return 'all devices';
   }
   const names = devices.map((entry) => `"${entry.label}"`);
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return names.length <= 1
+    ? names.join('')
+    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 function emptyText(devices: DeviceEntry[] | 'all'): string {

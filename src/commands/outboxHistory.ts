@@ -58,12 +58,17 @@ export async function showHistoryCommand(
   }
 }
 
-async function pickEntry(history: HistoryEntry[], args: unknown): Promise<HistoryEntry | undefined> {
+async function pickEntry(
+  history: HistoryEntry[],
+  args: unknown,
+): Promise<HistoryEntry | undefined> {
   const index = (args as { resend?: unknown } | undefined)?.resend;
   if (typeof index === 'number') {
     const entry = history[index];
     if (!entry) {
-      void showError(`${ACTION}: there is no history entry ${index}; the history has ${history.length}.`);
+      void showError(
+        `${ACTION}: there is no history entry ${index}; the history has ${history.length}.`,
+      );
     }
     return entry;
   }

@@ -145,7 +145,7 @@ function parseStartArgs(value: unknown): StartReceiverArgs | undefined {
   if (!portValid || (addDevice !== undefined && typeof addDevice !== 'boolean')) {
     return undefined;
   }
-  return { port: port as number | undefined, addDevice: addDevice as boolean | undefined };
+  return { port: port as number | undefined, addDevice: addDevice };
 }
 
 function configuredPort(): number {

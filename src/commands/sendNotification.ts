@@ -13,8 +13,9 @@ const ACTION = 'Send Notification';
 
 export function registerSendNotification(services: Services): void {
   services.context.subscriptions.push(
-    vscode.commands.registerCommand(SEND_NOTIFICATION_COMMAND, (first?: unknown, second?: unknown) =>
-      sendNotificationCommand(services, first, second),
+    vscode.commands.registerCommand(
+      SEND_NOTIFICATION_COMMAND,
+      (first?: unknown, second?: unknown) => sendNotificationCommand(services, first, second),
     ),
   );
 }
@@ -156,9 +157,6 @@ function askTitle(entries: readonly DeviceEntry[]): Promise<string | undefined> 
 /** An argument object from a keybinding, task or extension, as opposed to a tree node. */
 function isArgumentObject(value: unknown): value is Record<string, unknown> {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !('entryId' in value)
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !('entryId' in value)
   );
 }

@@ -74,7 +74,8 @@ export class DeviceApprovals {
   async forget(entry: DeviceEntry): Promise<void> {
     const key = this.keyOf(entry);
     if (key) {
-      const { [key]: _removed, ...rest } = this.answers();
+      const rest = { ...this.answers() };
+      delete rest[key];
       await this.state.update(APPROVALS_KEY, rest);
     }
   }

@@ -97,7 +97,7 @@ function findElement(text: string, start: number, wanted: number): number | unde
 function skipTrivia(text: string, start: number): number {
   let position = start;
   while (position < text.length) {
-    const char = text[position]!;
+    const char = text[position];
     if (/\s/.test(char)) {
       position += 1;
     } else if (char === '/' && (text[position + 1] === '/' || text[position + 1] === '*')) {

@@ -109,7 +109,7 @@ export function removeDevices(entries: readonly DeviceEntry[]): Promise<void> {
       byTarget.set(key, [...(byTarget.get(key) ?? []), entry]);
     }
     for (const group of byTarget.values()) {
-      const target = targetOf(group[0]!);
+      const target = targetOf(group[0]);
       if (group.some((entry) => entry.index < 0)) {
         await writeRaw(target, undefined);
         continue;
@@ -222,7 +222,7 @@ function locate(list: readonly unknown[], entry: DeviceEntry): number {
     .map((item, index) => ({ item, index }))
     .filter(({ item }) => nameOf(item)?.toLowerCase() === key);
   if (matches.length === 1) {
-    return matches[0]!.index;
+    return matches[0].index;
   }
   throw new DeviceWriteError(
     'entry-changed',
@@ -233,7 +233,7 @@ function locate(list: readonly unknown[], entry: DeviceEntry): number {
 
 function nameOf(item: unknown): string | undefined {
   if (typeof item === 'object' && item !== null && 'name' in item) {
-    const name = (item as { name: unknown }).name;
+    const name = item.name;
     return typeof name === 'string' ? name.trim() : undefined;
   }
   return undefined;

@@ -77,7 +77,9 @@ function recordSend(
   };
   const detail = result.error?.message;
   outbox.core.record(detail ? { ...record, detail } : record).catch((error: unknown) => {
-    services.log.warn(`A send to "${entry.label}" could not be added to the history: ${describe(error)}`);
+    services.log.warn(
+      `A send to "${entry.label}" could not be added to the history: ${describe(error)}`,
+    );
   });
 }
 

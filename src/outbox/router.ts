@@ -48,7 +48,9 @@ export class OutboxRouter implements SendRouter {
       const item = await this.outbox.enqueue(entry, notification, { origin });
       this.remember(notification, key, item.id);
       const ahead = this.outbox.core.pendingCount(key) - 1;
-      const lastFailure = this.outbox.queues().find((queue) => queue.deviceKey === key)?.lastFailure;
+      const lastFailure = this.outbox
+        .queues()
+        .find((queue) => queue.deviceKey === key)?.lastFailure;
       const why = lastFailure ? ` The last attempt failed: ${lastFailure.message}` : '';
       return this.queued(entry, {
         code: (lastFailure?.code as SendFailure['code'] | undefined) ?? 'unknown',
@@ -84,14 +86,20 @@ export class OutboxRouter implements SendRouter {
       );
     }
     try {
-      const item = await this.outbox.enqueue(entry, notification, { origin, failure: result.error });
+      const item = await this.outbox.enqueue(entry, notification, {
+        origin,
+        failure: result.error,
+      });
       this.remember(notification, this.outbox.keyOf(entry), item.id);
     } catch (error) {
       this.services.log.error(
         `The outbox could not keep a failed notification for device "${entry.label}": ` +
           describe(error),
       );
-      return withMessage(result, `${result.error.message} It could not be kept in the outbox; see the log.`);
+      return withMessage(
+        result,
+        `${result.error.message} It could not be kept in the outbox; see the log.`,
+      );
     }
     const minutes = this.outbox.ttlMinutesFor(entry);
     const queued = withMessage(
@@ -108,11 +116,19 @@ export class OutboxRouter implements SendRouter {
     const [summary] = await this.outbox.retryNow([entry]);
     const outcome = summary?.sentItems[itemId];
     if (outcome) {
-      const sent: SendResult = { device: entry.label, outcome, durationMs: 0, bytes: 0, truncated: false };
+      const sent: SendResult = {
+        device: entry.label,
+        outcome,
+        durationMs: 0,
+        bytes: 0,
+        truncated: false,
+      };
       this.recordedResults.add(sent);
       return sent;
     }
-    const stillQueued = this.outbox.core.items(this.outbox.keyOf(entry)).some((item) => item.id === itemId);
+    const stillQueued = this.outbox.core
+      .items(this.outbox.keyOf(entry))
+      .some((item) => item.id === itemId);
     const failure = summary?.failure;
     const message = stillQueued
       ? `${failure?.message ?? `Device "${entry.label}" was not reached.`} The notification ` +

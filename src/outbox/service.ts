@@ -107,8 +107,16 @@ export class OutboxService implements vscode.Disposable {
   }
 
   /** Appends a notification behind the ones already waiting for the device. */
-  enqueue(entry: DeviceEntry, notification: Notification, options: EnqueueOptions): Promise<OutboxItem> {
-    const device = { key: this.keyOf(entry), name: entry.label, ttlMs: ttlMsFor(entry, this.settings) };
+  enqueue(
+    entry: DeviceEntry,
+    notification: Notification,
+    options: EnqueueOptions,
+  ): Promise<OutboxItem> {
+    const device = {
+      key: this.keyOf(entry),
+      name: entry.label,
+      ttlMs: ttlMsFor(entry, this.settings),
+    };
     return this.core.enqueue(device, notification, options);
   }
 

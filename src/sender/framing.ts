@@ -82,7 +82,8 @@ export function applyLineBreakRule(text: string, rule: LineBreakRule): string {
 
 function encodeLine(device: FramingOptions, notification: Notification): EncodedNotification {
   const oneLine = applyLineBreakRule(titledText(notification), device.lineBreaks);
-  let { text, truncated } = truncateUtf8(oneLine, device.maxBytes);
+  const { truncated, ...cut } = truncateUtf8(oneLine, device.maxBytes);
+  let text = cut.text;
   if (truncated && device.lineBreaks === 'escape') {
     text = dropBrokenEscape(text.slice(0, -TRUNCATION_MARKER.length)) + TRUNCATION_MARKER;
   }

@@ -58,7 +58,7 @@ export async function resolveHost(
       },
       (error: unknown) => {
         deadline.offAbort(onAbort);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });

@@ -18,8 +18,7 @@ export interface SendArguments {
 }
 
 export type ParsedSendArguments =
-  | { ok: true; value: SendArguments }
-  | { ok: false; problem: string };
+  { ok: true; value: SendArguments } | { ok: false; problem: string };
 
 const USAGE =
   'Pass { "message": "text" }, optionally with "device" (a name) or "devices" (a list of ' +

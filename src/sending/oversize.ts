@@ -25,7 +25,8 @@ export function findOversize(message: string, configs: readonly DeviceConfig[]):
   for (const config of configs) {
     const { truncated } = encodeNotification(config, { message });
     if (truncated) {
-      const text = config.framing === 'line' ? applyLineBreakRule(message, config.lineBreaks) : message;
+      const text =
+        config.framing === 'line' ? applyLineBreakRule(message, config.lineBreaks) : message;
       found.push({
         device: config.name,
         bytes: Buffer.byteLength(text, 'utf8'),

@@ -117,7 +117,11 @@ async function retry(
     .map(({ entry }) => services.registry.byId(entry.id))
     .filter((entry): entry is DeviceEntry => entry !== undefined);
   if (current.length === 0) {
-    void showMessage('warning', 'The failed devices are no longer in settings: nothing to retry.', {});
+    void showMessage(
+      'warning',
+      'The failed devices are no longer in settings: nothing to retry.',
+      {},
+    );
     return;
   }
   services.log.info(`Retrying the send to ${listNames(current)} (first sent from ${origin}).`);

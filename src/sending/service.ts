@@ -5,12 +5,7 @@ import { SECTION } from '../devices/registry';
 import { DEFAULT_CONCURRENCY, sendNotification } from '../sender';
 import type { DeviceTarget, Notification, SendResult } from '../sender/types';
 import type { Services } from '../services';
-import {
-  disabledResult,
-  invalidResult,
-  notApprovedResult,
-  uncontactedResult,
-} from './failures';
+import { disabledResult, invalidResult, notApprovedResult, uncontactedResult } from './failures';
 import { logSend } from './logging';
 import { mapWithConcurrency } from './pool';
 import type { DeviceSendResult, DidSendEvent, SendRequestOptions } from './types';
@@ -23,7 +18,11 @@ export type SendDependencies = Pick<Services, 'log' | 'registry' | 'approvals' |
 /** Hooks around each direct send; the outbox implements them. Neither may reject. */
 export interface SendRouter {
   /** Returns the result to report when the notification was queued instead of sent. */
-  beforeSend(entry: DeviceEntry, notification: Notification, origin: string): Promise<SendResult | undefined>;
+  beforeSend(
+    entry: DeviceEntry,
+    notification: Notification,
+    origin: string,
+  ): Promise<SendResult | undefined>;
   /** Returns the result to report, for example with a message that says it was queued. */
   afterSend(
     entry: DeviceEntry,

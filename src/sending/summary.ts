@@ -78,7 +78,8 @@ export interface ResultText {
  */
 export function describeResults(results: readonly SendResult[]): ResultText {
   const failed = results.filter((result) => result.outcome === 'failed');
-  const severity = failed.length === 0 ? 'info' : failed.length === results.length ? 'error' : 'warning';
+  const severity =
+    failed.length === 0 ? 'info' : failed.length === results.length ? 'error' : 'warning';
   if (results.length === 1) {
     const [result] = results;
     return { severity, text: describeSingle(result) };
@@ -101,7 +102,9 @@ export function describeResults(results: readonly SendResult[]): ResultText {
 
 function describeSingle(result: SendResult): string {
   if (result.outcome === 'failed') {
-    return result.error?.message ?? `Sending to "${result.device}" failed. See the log for details.`;
+    return (
+      result.error?.message ?? `Sending to "${result.device}" failed. See the log for details.`
+    );
   }
   const verb = result.outcome === 'delivered' ? 'Delivered to' : 'Sent to';
   const shortened = result.truncated ? ', shortened to fit its size limit' : '';

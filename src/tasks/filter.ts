@@ -51,7 +51,10 @@ export function skipReason(task: TaskInfo, settings: TaskFilterSettings): SkipRe
     return { kind: 'not-included' };
   }
   const succeeded = task.status === 'succeeded';
-  if ((settings.outcome === 'failure' && succeeded) || (settings.outcome === 'success' && !succeeded)) {
+  if (
+    (settings.outcome === 'failure' && succeeded) ||
+    (settings.outcome === 'success' && !succeeded)
+  ) {
     return { kind: 'outcome', outcome: settings.outcome };
   }
   const exempt = task.status === 'failed' && settings.failuresIgnoreMinimumDuration;

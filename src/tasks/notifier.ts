@@ -43,7 +43,9 @@ class TaskNotifier {
     }
     const skip = skipReason(info, settings);
     if (skip) {
-      log.info(`Task "${info.name}" ${info.status}: no notification, because ${describeSkip(skip)}.`);
+      log.info(
+        `Task "${info.name}" ${info.status}: no notification, because ${describeSkip(skip)}.`,
+      );
       return;
     }
     const entries = this.devicesFor(settings);

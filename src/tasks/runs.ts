@@ -231,7 +231,8 @@ export class TaskRunTracker implements vscode.Disposable {
     }
     if (run.kind === 'custom') {
       const closedAt = this.closedTerminals.get(run.name);
-      const closedJustNow = closedAt !== undefined && Date.now() - closedAt <= TERMINAL_CLOSE_WINDOW_MS;
+      const closedJustNow =
+        closedAt !== undefined && Date.now() - closedAt <= TERMINAL_CLOSE_WINDOW_MS;
       return { status: closedJustNow ? 'terminated' : 'succeeded', exitCode: undefined };
     }
     // A shell or process task without an exit code was killed, or never started a process.

@@ -83,6 +83,7 @@ export function taskMessage(
   task: TaskInfo,
   templates: { successTemplate: string; failureTemplate: string },
 ): string {
-  const template = task.status === 'succeeded' ? templates.successTemplate : templates.failureTemplate;
+  const template =
+    task.status === 'succeeded' ? templates.successTemplate : templates.failureTemplate;
   return renderTemplate(template, taskVariables(task));
 }

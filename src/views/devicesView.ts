@@ -76,7 +76,7 @@ async function describeItem(
     icon: icon?.id ?? '',
   };
   // ThemeColor has an `id` at run time; the 1.90 typings do not declare it.
-  const colorId = (icon?.color as { id?: unknown } | undefined)?.id;
+  const colorId: unknown = icon?.color ? Reflect.get(icon.color, 'id') : undefined;
   if (typeof colorId === 'string') {
     view.iconColor = colorId;
   }

@@ -11,7 +11,7 @@ function entryIn(scope: 'user' | 'workspace' | 'folder', device: Record<string, 
       ? { scope, folderUri: 'file:///work/app/api', folderName: 'api', entries: [device] }
       : { scope, entries: [device] },
   ]);
-  return merged[0]!;
+  return merged[0];
 }
 
 function keyOf(scope: 'user' | 'workspace' | 'folder', device: Record<string, unknown>) {

@@ -34,9 +34,9 @@ describe('mergeDeviceLists', () => {
   test('folder wins a name clash', () => {
     const merged = mergeDeviceLists(lists([device('A', 1)], [device('a', 2)], [device('A', 3)]));
     assert.equal(merged.length, 1);
-    assert.equal(merged[0]!.scope, 'folder');
-    assert.equal(merged[0]!.config?.port, 3);
-    assert.deepEqual(merged[0]!.shadows, ['workspace#0', 'user#0']);
+    assert.equal(merged[0].scope, 'folder');
+    assert.equal(merged[0].config?.port, 3);
+    assert.deepEqual(merged[0].shadows, ['workspace#0', 'user#0']);
   });
 
   test('workspace wins over user', () => {
@@ -53,31 +53,31 @@ describe('mergeDeviceLists', () => {
   test('duplicate in one scope is invalid', () => {
     const merged = mergeDeviceLists(lists([device('A', 1), device('A', 2)]));
     assert.equal(merged.length, 2);
-    assert.ok(merged[0]!.config);
-    assert.equal(merged[1]!.config, undefined);
-    assert.match(merged[1]!.problems[0]!, /Duplicate name "A"/);
+    assert.ok(merged[0].config);
+    assert.equal(merged[1].config, undefined);
+    assert.match(merged[1].problems[0], /Duplicate name "A"/);
   });
 
   test('invalid entry is kept', () => {
     const merged = mergeDeviceLists(lists([{ name: 'NoHost', port: 1 }, device('B')]));
     assert.equal(merged.length, 2);
-    assert.equal(merged[0]!.label, 'NoHost');
-    assert.equal(merged[0]!.config, undefined);
-    assert.match(merged[0]!.problems[0]!, /Missing "host"/);
-    assert.ok(merged[1]!.config);
+    assert.equal(merged[0].label, 'NoHost');
+    assert.equal(merged[0].config, undefined);
+    assert.match(merged[0].problems[0], /Missing "host"/);
+    assert.ok(merged[1].config);
   });
 
   test('nameless entry gets a label', () => {
     const merged = mergeDeviceLists(lists([device('A'), { host: 'x', port: 1 }]));
-    assert.equal(merged[1]!.label, 'entry 2');
-    assert.equal(merged[1]!.index, 1);
+    assert.equal(merged[1].label, 'entry 2');
+    assert.equal(merged[1].index, 1);
   });
 
   test('non-list setting is reported', () => {
     const merged = mergeDeviceLists(lists({ name: 'A' }));
     assert.equal(merged.length, 1);
-    assert.equal(merged[0]!.index, -1);
-    assert.match(merged[0]!.problems[0]!, /is not a list/);
+    assert.equal(merged[0].index, -1);
+    assert.match(merged[0].problems[0], /is not a list/);
   });
 
   test('ids carry scope and folder', () => {
@@ -92,9 +92,9 @@ describe('mergeDeviceLists', () => {
     // A broken workspace definition hides the user device instead of silently falling back.
     const merged = mergeDeviceLists(lists([device('A')], [{ name: 'A', port: 0, host: 'x' }]));
     assert.equal(merged.length, 1);
-    assert.equal(merged[0]!.scope, 'workspace');
-    assert.equal(merged[0]!.config, undefined);
-    assert.deepEqual(merged[0]!.shadows, ['user#0']);
+    assert.equal(merged[0].scope, 'workspace');
+    assert.equal(merged[0].config, undefined);
+    assert.deepEqual(merged[0].shadows, ['user#0']);
   });
 
   test('findDevice ignores case and invalid', () => {

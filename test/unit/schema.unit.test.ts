@@ -39,17 +39,17 @@ describe('validateDeviceEntry', () => {
   test('missing host is reported', () => {
     const problems = problemsOf({ name: 'Pi', port: 7878 });
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /Missing "host"/);
+    assert.match(problems[0], /Missing "host"/);
   });
 
   test('missing port is reported', () => {
-    assert.match(problemsOf({ name: 'Pi', host: 'pi' })[0]!, /Missing "port"/);
+    assert.match(problemsOf({ name: 'Pi', host: 'pi' })[0], /Missing "port"/);
   });
 
   test('port zero and out of range', () => {
     for (const port of [0, -1, 65536, 80.5, '7878']) {
       const problems = problemsOf({ ...minimal, port });
-      assert.match(problems[0]!, /Invalid "port"/, `port ${JSON.stringify(port)}`);
+      assert.match(problems[0], /Invalid "port"/, `port ${JSON.stringify(port)}`);
     }
   });
 
@@ -60,15 +60,15 @@ describe('validateDeviceEntry', () => {
 
   test('unknown framing is reported', () => {
     const problems = problemsOf({ ...minimal, framing: 'xml' });
-    assert.match(problems[0]!, /Unknown "framing" "xml"/);
-    assert.match(problems[0]!, /raw, line, json, length-prefixed/);
+    assert.match(problems[0], /Unknown "framing" "xml"/);
+    assert.match(problems[0], /raw, line, json, length-prefixed/);
   });
 
   test('missing name is reported', () => {
     const result = validateDeviceEntry({ host: 'pi', port: 1 });
     assert.equal(result.ok, false);
     assert.ok(!result.ok && result.name === undefined);
-    assert.ok(!result.ok && /Missing "name"/.test(result.problems[0]!));
+    assert.ok(!result.ok && /Missing "name"/.test(result.problems[0]));
   });
 
   test('invalid entry keeps its name', () => {
@@ -79,18 +79,18 @@ describe('validateDeviceEntry', () => {
 
   test('non-object entries are rejected', () => {
     for (const entry of [null, 'Pi', 42, [minimal]]) {
-      assert.match(problemsOf(entry)[0]!, /not an object/);
+      assert.match(problemsOf(entry)[0], /not an object/);
     }
   });
 
   test('host with scheme or path', () => {
     for (const host of ['http://pi', 'pi/x', '[::1]', 'pi local']) {
-      assert.match(problemsOf({ ...minimal, host })[0]!, /Invalid "host"/, host);
+      assert.match(problemsOf({ ...minimal, host })[0], /Invalid "host"/, host);
     }
   });
 
   test('unknown field is reported', () => {
-    assert.match(problemsOf({ ...minimal, colour: 'red' })[0]!, /Unknown field "colour"/);
+    assert.match(problemsOf({ ...minimal, colour: 'red' })[0], /Unknown field "colour"/);
   });
 
   test('every problem is listed', () => {
@@ -100,12 +100,12 @@ describe('validateDeviceEntry', () => {
 
   test('TLS options need tls', () => {
     const problems = problemsOf({ ...minimal, tlsCaFile: '/ca.pem' });
-    assert.match(problems[0]!, /need "tls": true/);
+    assert.match(problems[0], /need "tls": true/);
   });
 
   test('fingerprint pattern is checked', () => {
     assert.match(
-      problemsOf({ ...minimal, tls: true, tlsFingerprint: 'abc' })[0]!,
+      problemsOf({ ...minimal, tls: true, tlsFingerprint: 'abc' })[0],
       /Invalid "tlsFingerprint"/,
     );
     const fingerprint = 'AB:'.repeat(31) + 'AB';
@@ -116,14 +116,14 @@ describe('validateDeviceEntry', () => {
   });
 
   test('ackText needs ack', () => {
-    assert.match(problemsOf({ ...minimal, ackText: 'YES' })[0]!, /"ackText" needs "ack": true/);
+    assert.match(problemsOf({ ...minimal, ackText: 'YES' })[0], /"ackText" needs "ack": true/);
     assert.equal(configOf({ ...minimal, ack: true, ackText: ' YES ' }).ackText, 'YES');
   });
 
   test('timeout and size limits', () => {
-    assert.match(problemsOf({ ...minimal, timeoutMs: 99 })[0]!, /Invalid "timeoutMs"/);
-    assert.match(problemsOf({ ...minimal, maxBytes: 15 })[0]!, /Invalid "maxBytes"/);
-    assert.match(problemsOf({ ...minimal, outboxTtlMinutes: 0 })[0]!, /outboxTtlMinutes/);
+    assert.match(problemsOf({ ...minimal, timeoutMs: 99 })[0], /Invalid "timeoutMs"/);
+    assert.match(problemsOf({ ...minimal, maxBytes: 15 })[0], /Invalid "maxBytes"/);
+    assert.match(problemsOf({ ...minimal, outboxTtlMinutes: 0 })[0], /outboxTtlMinutes/);
   });
 });
 

@@ -122,7 +122,7 @@ describe('tls sends', { skip: opensslMissing }, () => {
 
   test('host name sends SNI', async () => {
     const receiver = await tlsReceiver(first);
-    const lookup: LookupFunction = async () => [{ address: '127.0.0.1', family: 4 }];
+    const lookup: LookupFunction = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
     const device = testDevice(receiver.port, { host: 'localhost', tls: { ca: first.cert } });
     const result = await sendNotification(device, { message: 'hi' }, { lookup });
     assert.equal(result.outcome, 'sent');

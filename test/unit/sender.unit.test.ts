@@ -52,9 +52,11 @@ const SLOW_DEVICE_TIMEOUT_MS = 2000;
 
 /** Simulates a hosts file that maps `localhost` to both loopback addresses, in a given order. */
 function localhostLookup(order: string[]): LookupFunction {
-  return async (hostname) => {
+  return (hostname) => {
     assert.equal(hostname, 'localhost');
-    return order.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    return Promise.resolve(
+      order.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
 }
 

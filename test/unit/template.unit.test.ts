@@ -56,7 +56,10 @@ describe('renderTemplate', () => {
   });
 
   test('keeps unknown variables as written', () => {
-    assert.equal(renderTemplate('${task} ${nope} ${toString}', variables), 'test ${nope} ${toString}');
+    assert.equal(
+      renderTemplate('${task} ${nope} ${toString}', variables),
+      'test ${nope} ${toString}',
+    );
   });
 
   test('replaces repeated variables', () => {

@@ -137,7 +137,7 @@ async function pickFraming(): Promise<Framing | undefined> {
       ignoreFocusOut: true,
     },
   );
-  return picked?.label as Framing | undefined;
+  return picked?.label;
 }
 
 /** Asks for TLS and acknowledgement; returns false when cancelled. */
@@ -182,7 +182,7 @@ async function askOptions(device: Record<string, unknown>): Promise<boolean> {
 async function pickTarget(): Promise<ScopeTarget | undefined> {
   const choices = scopeChoices();
   if (choices.length === 1) {
-    return choices[0]!.target;
+    return choices[0].target;
   }
   const picked = await vscode.window.showQuickPick(choices, {
     title: `${TITLE}: where to save`,

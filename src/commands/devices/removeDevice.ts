@@ -38,7 +38,7 @@ async function confirm(entries: readonly DeviceEntry[]): Promise<boolean> {
   const describe = (entry: DeviceEntry): string => `"${entry.label}" from ${scopeLabel(entry)}`;
   const text =
     entries.length === 1
-      ? `Remove device ${describe(entries[0]!)}?`
+      ? `Remove device ${describe(entries[0])}?`
       : `Remove ${entries.length} devices: ${entries.map(describe).join(', ')}?`;
   const choice = await showMessage(
     'warning',

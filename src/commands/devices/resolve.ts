@@ -43,7 +43,7 @@ export async function resolveDeviceArgs(
   if (names) {
     const entries = names.map((name) => findAny(services, name));
     if (entries.every((entry) => entry !== undefined)) {
-      return unique(entries as DeviceEntry[]);
+      return unique(entries);
     }
     return resolveDevices(services, args, options);
   }
@@ -84,7 +84,7 @@ function namesOf(value: unknown): string[] | undefined {
   if (isPlainObject(value)) {
     const names = value.devices ?? [value.device];
     if (Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string')) {
-      return names as string[];
+      return names;
     }
   }
   return undefined;

@@ -43,14 +43,19 @@ export function testConnectionCommand(services: Services) {
     const results = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: entries.length === 1 ? `Testing "${entries[0]!.label}"` : 'Testing devices',
+        title: entries.length === 1 ? `Testing "${entries[0].label}"` : 'Testing devices',
         cancellable: true,
       },
-      (_progress, cancellation) => {
+      async (_progress, cancellation): Promise<ConnectionTestResult[]> => {
         const controller = new AbortController();
         const subscription = cancellation.onCancellationRequested(() => controller.abort());
-        const checks = entries.map((entry) => testEntry(services, entry, controller.signal));
-        return Promise.all(checks).finally(() => subscription.dispose());
+        try {
+          return await Promise.all(
+            entries.map((entry) => testEntry(services, entry, controller.signal)),
+          );
+        } finally {
+          subscription.dispose();
+        }
       },
     );
     report(entries, results);
@@ -124,15 +129,15 @@ function report(entries: readonly DeviceEntry[], results: readonly ConnectionTes
   const failed = results.filter((result) => !result.ok);
   if (results.length === 1) {
     const [result] = results;
-    const config = entries[0]!.config!;
-    if (result!.ok) {
+    const config = entries[0].config!;
+    if (result.ok) {
       void showInfo(
-        `"${result!.device}" at ${config.host}:${config.port} is reachable: ` +
-          `connected in ${result!.durationMs} ms.`,
+        `"${result.device}" at ${config.host}:${config.port} is reachable: ` +
+          `connected in ${result.durationMs} ms.`,
       );
       return;
     }
-    offerRetry(result!.message!, entries);
+    offerRetry(result.message!, entries);
     return;
   }
   const summary = `${results.length - failed.length} of ${results.length} devices reachable.`;

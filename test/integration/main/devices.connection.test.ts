@@ -47,8 +47,8 @@ describe('devices connection test', () => {
       messages.dispose();
     }
     assert.equal(results?.length, 1);
-    assert.equal(results[0]!.ok, true);
-    assert.equal(results[0]!.address, `127.0.0.1:${receiver.port}`);
+    assert.equal(results[0].ok, true);
+    assert.equal(results[0].address, `127.0.0.1:${receiver.port}`);
     assert.match(
       messages.texts().join('\n'),
       new RegExp(`"Alpha" at 127.0.0.1:${receiver.port} is reachable: connected in \\d+ ms`),
@@ -89,9 +89,9 @@ describe('devices connection test', () => {
     assert.equal(results?.[0]?.ok, false);
     const errors = messages.messages.filter((message) => message.severity === 'error');
     assert.equal(errors.length, 1);
-    assert.match(errors[0]!.text, /Alpha/);
-    assert.match(errors[0]!.text, /refused/i);
-    assert.deepEqual(errors[0]!.actions, ['Retry']);
+    assert.match(errors[0].text, /Alpha/);
+    assert.match(errors[0].text, /refused/i);
+    assert.deepEqual(errors[0].actions, ['Retry']);
     const entry = api.entries().find((item) => item.label === 'Alpha')!;
     assert.equal(api.state(entry.id)?.status, 'failed');
     const item = await waitFor(

@@ -18,7 +18,7 @@ import {
 const TOKEN = 'tok-4b1d-secret';
 
 function workspaceSettingsPath(): string {
-  return join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, '.vscode', 'settings.json');
+  return join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
 }
 
 describe('devices tokens and approvals', () => {
@@ -67,8 +67,8 @@ describe('devices tokens and approvals', () => {
     const { changes, requests, messages } = await setToken('Alpha', TOKEN);
     assert.deepEqual(changes, ['stored']);
     assert.equal(requests.length, 1);
-    assert.equal(requests[0]!.password, true);
-    assert.match(requests[0]!.title ?? '', /Alpha.*127\.0\.0\.1:7001.*User settings/);
+    assert.equal(requests[0].password, true);
+    assert.match(requests[0].title ?? '', /Alpha.*127\.0\.0\.1:7001.*User settings/);
     assert.ok(
       messages.every((text) => !text.includes(TOKEN)),
       messages.join('\n'),
@@ -170,9 +170,9 @@ describe('devices tokens and approvals', () => {
       prompt.dispose();
     }
     assert.equal(asked.length, 1);
-    assert.equal(asked[0]!.device, 'Beta');
-    assert.equal(asked[0]!.address, '127.0.0.1:7101');
-    assert.equal(asked[0]!.workspace, vscode.workspace.name);
+    assert.equal(asked[0].device, 'Beta');
+    assert.equal(asked[0].address, '127.0.0.1:7101');
+    assert.equal(asked[0].workspace, vscode.workspace.name);
     assert.equal(api.testing.approvalOf(beta.id), 'allow');
   });
 

@@ -100,8 +100,8 @@ describe('devices writes', () => {
       assert.equal(added, undefined);
       assert.deepEqual(userNames(), []);
       assert.equal(messages.messages.length, 1);
-      assert.match(messages.messages[0]!.text, /device "NoPort" is invalid/);
-      assert.match(messages.messages[0]!.text, /Missing "port"/);
+      assert.match(messages.messages[0].text, /device "NoPort" is invalid/);
+      assert.match(messages.messages[0].text, /Missing "port"/);
     } finally {
       messages.dispose();
     }
@@ -185,7 +185,7 @@ describe('devices writes', () => {
     const prompts = capture(api, { message: (message) => (message.modal ? 'Remove' : undefined) });
     try {
       await vscode.commands.executeCommand('devicePush.removeDevice', alpha, [alpha, gamma]);
-      assert.match(prompts.messages[0]!.text, /Remove 2 devices: "Alpha" from User settings/);
+      assert.match(prompts.messages[0].text, /Remove 2 devices: "Alpha" from User settings/);
     } finally {
       prompts.dispose();
     }
@@ -254,7 +254,7 @@ describe('devices writes', () => {
       viewElement(api, 'Fixture Raw'),
     );
     assert.equal(opened.length, 1);
-    assert.equal(vscode.Uri.parse(opened[0]!).fsPath, workspaceSettingsPath());
+    assert.equal(vscode.Uri.parse(opened[0]).fsPath, workspaceSettingsPath());
     const editor = vscode.window.activeTextEditor;
     assert.ok(editor);
     const line = editor.document.lineAt(editor.selection.active.line).text;

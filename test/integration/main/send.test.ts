@@ -200,14 +200,14 @@ describe('send notification command', () => {
       results?.map((result) => result.outcome),
       ['sent', 'failed'],
     );
-    const failures = await waitFor(
-      () => {
-        const found = messages!.shown.filter((message) => message.text.includes('"Down"'));
-        return found.length >= 2 && found;
-      },
-      'the failure toasts of the first send and of the retry',
+    const failures = await waitFor(() => {
+      const found = messages!.shown.filter((message) => message.text.includes('"Down"'));
+      return found.length >= 2 && found;
+    }, 'the failure toasts of the first send and of the retry');
+    assert.match(
+      failures[0].text,
+      /^Sent to 1 of 2 devices: "Up" sent, "Down" failed \(connection refused\)/,
     );
-    assert.match(failures[0].text, /^Sent to 1 of 2 devices: "Up" sent, "Down" failed \(connection refused\)/);
     assert.equal(failures[0].severity, 'warning');
     assert.equal(failures[1].severity, 'error');
     await sleep(300);
