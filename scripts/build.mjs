@@ -23,12 +23,31 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * The local receiver is loaded only when a user starts it, so the extension bundle leaves it out
+ * and requires dist/receiverCore.js at that moment.
+ */
+const lazyReceiver = {
+  name: 'lazy-receiver',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/receiver$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './receiverCore.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: ['vscode'],
+    plugins: [lazyReceiver],
+  },
+  {
+    ...common,
+    entryPoints: ['src/receiver/receiver.ts'],
+    outfile: 'dist/receiverCore.js',
   },
   {
     ...common,
@@ -51,7 +70,9 @@ if (watch) {
   const size = statSync('dist/extension.js').size;
   const kb = (size / 1024).toFixed(1);
   console.log(`dist/extension.js: ${kb} KB (budget ${BUNDLE_BUDGET_BYTES / 1024} KB)`);
-  console.log(`dist/receiver.js: ${(statSync('dist/receiver.js').size / 1024).toFixed(1)} KB`);
+  for (const file of ['dist/receiverCore.js', 'dist/receiver.js']) {
+    console.log(`${file}: ${(statSync(file).size / 1024).toFixed(1)} KB`);
+  }
   if (production && size > BUNDLE_BUDGET_BYTES) {
     console.error('The extension bundle is over its size budget.');
     process.exit(1);

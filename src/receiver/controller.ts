@@ -6,7 +6,8 @@
 
 import type { Framing } from '../sender/types';
 import { escapeControlCharacters, trimLineBreaks } from './display';
-import { ReceiverError, startReceiver, type Receiver } from './receiver';
+import { ReceiverError } from './errors';
+import type { Receiver } from './receiver';
 import type { ReceivedNotification, ReceiverLogEntry } from './types';
 
 /** The local receiver listens on loopback only: nothing outside this computer can reach it. */
@@ -195,7 +196,9 @@ export class LocalReceiverController implements Disposable {
     return true;
   }
 
-  private listen(port: number): Promise<Receiver> {
+  private async listen(port: number): Promise<Receiver> {
+    // Loaded on first start: the extension bundle keeps the receiver in a file of its own.
+    const { startReceiver } = await import('./receiver');
     return startReceiver({
       host: LOCAL_RECEIVER_HOST,
       port,
@@ -297,7 +300,8 @@ export function describeNotification(notification: ReceivedNotification): string
 }
 
 function isAddressInUse(error: unknown): boolean {
-  if (!(error instanceof ReceiverError) || error.code !== 'listen-failed') {
+  // The receiver's ReceiverError class comes from another bundle, so instanceof cannot match.
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'listen-failed') {
     return false;
   }
   const cause = error.cause as NodeJS.ErrnoException | undefined;
