@@ -11,9 +11,13 @@ const vsix = `${name}-${version}.vsix`;
 const require = createRequire(import.meta.url);
 const vsce = require.resolve('@vscode/vsce/vsce');
 
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], {
-  stdio: 'inherit',
-});
+// The README's screenshots ship in the VSIX, so VS Code shows them from the installed extension;
+// there is no public repository to point relative links at.
+execFileSync(
+  process.execPath,
+  [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix],
+  { stdio: 'inherit' },
+);
 
 const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], {
   encoding: 'utf8',
