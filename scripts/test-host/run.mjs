@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { ensureTestHost } from './install.mjs';
 
@@ -191,7 +192,8 @@ export async function runHostSession(options) {
       void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const text = (Array.isArray(args) ? args : [args]).map(String).join(' ');
+      // The host forwards console calls with their format string (mocha's '%s (%dms)').
+      const text = format(...(Array.isArray(args) ? args : [args]));
       if (NOISE.some((pattern) => pattern.test(text))) {
         return;
       }
