@@ -19,6 +19,7 @@ import { serverDirectories, startCodeServer, stopProcessGroup } from './codeServ
 import { copySampleWithPort, root, SAMPLE_DEVICE_NAME } from './sample.mjs';
 
 const ARRIVAL_TIMEOUT_MS = 20_000;
+const ACTIVATION_TIMEOUT_MS = 60_000;
 const APPROVAL_BUTTON = 'Allow';
 const CHECK_MESSAGE = 'Device Push check';
 /** Line 6 of sample/notes.md, which Send Selection sends when the cursor is on it. */
@@ -86,6 +87,12 @@ export async function runCheck({ receiver, started }) {
     await page.goto(server.url);
     await logIn(page, server.password);
     await waitForWorkbench(page, { activityLabel: 'Device Push' });
+    // The status bar names the default device once the extension has activated and read the
+    // sample's settings; on a busy machine that comes well after the workbench.
+    await page
+      .locator('.part.statusbar .statusbar-item', { hasText: SAMPLE_DEVICE_NAME })
+      .first()
+      .waitFor({ timeout: ACTIVATION_TIMEOUT_MS });
     console.log(`Workbench ready (${elapsed()}).`);
 
     const steps = [

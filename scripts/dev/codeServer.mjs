@@ -59,6 +59,9 @@ export async function startCodeServer({ folder, dirs }) {
       '--disable-getting-started-override',
       '--disable-proxy',
       '--ignore-last-opened',
+      // The sample is part of this repository, so it opens trusted. Its device still asks for
+      // approval before the first send, as any device that a workspace defines does.
+      '--disable-workspace-trust',
       '--user-data-dir',
       dirs.userData,
       '--extensions-dir',

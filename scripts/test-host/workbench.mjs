@@ -202,7 +202,10 @@ export async function clickNotificationButton(page, text, button) {
 export function clickDialogButton(page, button) {
   return step(`click "${button}" in the dialog`, () =>
     page
-      .locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: button })
+      // Whole label only: "Allow" must not match "Don't Allow".
+      .locator('.monaco-dialog-box .dialog-buttons .monaco-button', {
+        hasText: new RegExp(`^\\s*${button.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`),
+      })
       .first()
       .click({ timeout: STEP_TIMEOUT_MS }),
   );
