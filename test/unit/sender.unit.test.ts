@@ -25,7 +25,7 @@ import {
   startSlowReceiver,
   type Receiver,
 } from './helpers/receivers';
-import { hasCommand } from './helpers/peers';
+import { requirePeer } from './helpers/peers';
 import { startStalledListener } from './helpers/stalled-listener';
 
 /** Deadline for sends that are expected to time out. */
@@ -239,8 +239,7 @@ describe('deadlines', () => {
   });
 
   test('stalled connect times out', async (t) => {
-    if (!hasCommand('python3')) {
-      t.skip('python3 is needed for a listener that never accepts');
+    if (!requirePeer(t, 'python3')) {
       return;
     }
     const listener = await startStalledListener();
