@@ -14,7 +14,7 @@ const OPEN_SETTINGS = 'Open Settings';
 /**
  * Sends a notification when a task finishes, following `devicePush.taskNotifications.*`.
  * `TaskRunTracker` decides what one run is; this module decides whether and where it is sent.
- * Returns the tracker, whose `onDidFinish` tests may observe.
+ * Returns the tracker, whose `onDidFinish` fires once per finished top-level run.
  */
 export function registerTaskNotifications(services: Services): TaskRunTracker {
   const tracker = new TaskRunTracker(services.log);
