@@ -11,7 +11,7 @@ import { DeviceRegistry } from './devices/registry';
 import { DeviceStates } from './devices/state';
 import { buildTarget } from './devices/targets';
 import { DeviceTokens } from './devices/tokens';
-import { registerOutbox } from './outbox';
+import { registerOutbox, type OutboxApi } from './outbox';
 import type { LocalReceiverController } from './receiver/controller';
 import type { Services } from './services';
 import { SendService } from './sending/service';
@@ -27,6 +27,8 @@ export interface DevicePushApi extends SendApi {
   localReceiver: LocalReceiverController;
   /** The device list and the Devices view; see `src/devices/api.ts`. */
   devices: DevicesApi;
+  /** Test hooks of the outbox; see `src/outbox/testing.ts`. */
+  outbox: OutboxApi;
 }
 
 export function activate(context: vscode.ExtensionContext): DevicePushApi {
@@ -65,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): DevicePushApi {
   context.subscriptions.push(
     vscode.commands.registerCommand('devicePush.showLog', () => log.show()),
   );
-  registerOutbox(services);
+  const outbox = registerOutbox(services);
   const localReceiver = registerReceiver(services);
   const devicesView = registerDevicesView(services);
   registerDeviceCommands(services);
@@ -75,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): DevicePushApi {
   registerTaskNotifications(services);
   registerStatusBar(services);
   void services;
-  return { ...createSendApi(services), localReceiver, devices };
+  return { ...createSendApi(services), localReceiver, devices, outbox };
 }
 
 export function deactivate(): void {}

@@ -21,13 +21,14 @@ export function dropExpired(state: OutboxState, now: number, onlyKey?: string): 
     queue.items = queue.items.filter((item) => item.expiresAt > now);
     removeQueueIfEmpty(state, key);
     const minutes = Math.round((expired[0].expiresAt - expired[0].queuedAt) / 60_000);
+    const duration = minutes === 1 ? '1 minute' : `${minutes} minutes`;
     drops.push({
       reason: 'expired',
       items: expired,
       message:
-        `Dropped ${countOf(expired.length)} for device "${expired[0].deviceName}" after ${minutes} ` +
-        'minutes in the outbox: the device was not reachable in that time. Raise its ' +
-        '"outboxTtlMinutes" to keep notifications longer.',
+        `Dropped ${countOf(expired.length)} for device "${expired[0].deviceName}" after ` +
+        `${duration} in the outbox: the device was not reachable in that time. Raise its ` +
+        '"outboxTtlMinutes" or "devicePush.outbox.ttlMinutes" to keep notifications longer.',
     });
   }
   return drops;

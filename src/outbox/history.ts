@@ -7,6 +7,7 @@ import { previewOf } from './state';
 import type {
   HistoryEntry,
   HistoryOutcome,
+  OutboxDrop,
   OutboxState,
   SendOrigin,
   StoredNotification,
@@ -52,5 +53,36 @@ export function appendHistory(state: OutboxState, record: HistoryRecord, limit: 
   state.history.push(entry);
   if (state.history.length > limit) {
     state.history.splice(0, state.history.length - limit);
+  }
+}
+
+/**
+ * Adds a `dropped` entry for each item of an expiry or overflow drop, so the history does not
+ * keep calling them queued. A permanent failure is recorded where its send is settled.
+ */
+export function appendDropHistory(
+  state: OutboxState,
+  drop: OutboxDrop,
+  at: number,
+  limit: number,
+): void {
+  if (drop.reason === 'permanent-failure') {
+    return;
+  }
+  for (const item of drop.items) {
+    appendHistory(
+      state,
+      {
+        at,
+        deviceKey: item.deviceKey,
+        deviceName: item.deviceName,
+        outcome: 'dropped',
+        origin: item.origin,
+        fromOutbox: true,
+        notification: item.notification,
+        detail: drop.message,
+      },
+      limit,
+    );
   }
 }

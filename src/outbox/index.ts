@@ -14,15 +14,26 @@ import { showWarning } from '../ui';
 import { OutboxRouter } from './router';
 import { describe, OutboxService } from './service';
 import { affectsOutbox } from './settings';
+import { OutboxTestEnvironment, type OutboxTestHooks } from './testing';
 import type { OutboxDrop } from './types';
 
 export { OutboxService } from './service';
 
+/** The outbox part of the API that `activate()` returns. */
+export interface OutboxApi {
+  /** Hooks for integration tests; present only in test mode. */
+  testing?: OutboxTestHooks;
+}
+
 /** A warning toast about dropped notifications is shown at most this often; the log has all. */
 export const DROP_TOAST_INTERVAL_MS = 60_000;
 
-export function registerOutbox(services: Services): OutboxService {
-  const outbox = new OutboxService(services);
+export function registerOutbox(services: Services): OutboxApi {
+  const testing =
+    services.context.extensionMode === vscode.ExtensionMode.Test
+      ? new OutboxTestEnvironment(services.log)
+      : undefined;
+  const outbox = new OutboxService(services, testing ?? {});
   const router = new OutboxRouter(services, outbox);
   const subscriptions = services.context.subscriptions;
   subscriptions.push(outbox);
@@ -52,7 +63,7 @@ export function registerOutbox(services: Services): OutboxService {
   registerOutboxCommands(services, outbox);
   registerHistoryCommand(services, outbox);
   void outbox.start();
-  return outbox;
+  return testing ? { testing: testing.hooks(outbox) } : {};
 }
 
 /** Adds a direct send to the history; the outbox records its own sends and queued ones. */
@@ -97,7 +108,10 @@ function createDropNotice(services: Services): (drop: OutboxDrop) => void {
       return;
     }
     lastShownAt = now;
-    const earlier = unshown > 0 ? ` ${unshown} more were dropped in the last minute.` : '';
+    // Suppressed drops are mentioned with the next toast, which may come much later, so the
+    // text names no time span.
+    const more = unshown === 1 ? '1 more notification was' : `${unshown} more notifications were`;
+    const earlier = unshown > 0 ? ` Since the last warning, ${more} dropped.` : '';
     unshown = 0;
     void showWarning(`${drop.message}${earlier}`, 'Show Log').then((choice) => {
       if (choice === 'Show Log') {

@@ -15,6 +15,7 @@ import type { SendErrorCode, SendResult } from '../sender/types';
  * - `reset`, `peer-closed` and `timed-out` can happen after the device read the notification
  *   (during the acknowledgement or the close), so a retry can deliver it twice. The outbox
  *   promises at-least-once delivery, not exactly-once.
+ * - `timed-out` during the TLS handshake is the exception: see `TLS_TIMEOUT_REASON`.
  */
 const TRANSIENT_CODES: ReadonlySet<SendErrorCode> = new Set<SendErrorCode>([
   'refused',
@@ -43,6 +44,16 @@ const PERMANENT_REASONS: Readonly<Record<string, string>> = {
   cancelled: 'the send was cancelled',
 };
 
+/**
+ * Reason for not retrying a timeout during the TLS handshake. The device accepted the TCP
+ * connection but sent no handshake reply, as a receiver that reads plain TCP until the
+ * connection closes does. Each retry would also hand that receiver the TLS handshake bytes as
+ * a notification.
+ */
+const TLS_TIMEOUT_REASON =
+  'the device accepted the connection but did not reply to the TLS handshake, as a plain TCP ' +
+  'receiver does';
+
 export type FailureDisposition =
   { kind: 'success' } | { kind: 'transient' } | { kind: 'permanent'; reason: string };
 
@@ -52,15 +63,13 @@ export function dispositionOf(result: SendResult): FailureDisposition {
     return { kind: 'success' };
   }
   const code = result.error?.code ?? 'unknown';
+  if (code === 'timed-out' && result.error?.stage === 'tls') {
+    return { kind: 'permanent', reason: TLS_TIMEOUT_REASON };
+  }
   if (TRANSIENT_CODES.has(code)) {
     return { kind: 'transient' };
   }
   return { kind: 'permanent', reason: PERMANENT_REASONS[code] ?? `the send failed with ${code}` };
-}
-
-/** Whether the outbox retries a failure with this code. */
-export function isTransientFailure(code: SendErrorCode): boolean {
-  return TRANSIENT_CODES.has(code);
 }
 
 export interface BackoffOptions {

@@ -20,7 +20,12 @@ import type { Notification, SendResult } from '../sender/types';
 import { claimHead, isLeasedByOther, releaseLease, settle, type DrainRules } from './drainSteps';
 import { countOf, dropExpired, dropOverflow } from './drops';
 import { isProcessAlive } from './errors';
-import { appendHistory, DEFAULT_HISTORY_SIZE, type HistoryRecord } from './history';
+import {
+  appendDropHistory,
+  appendHistory,
+  DEFAULT_HISTORY_SIZE,
+  type HistoryRecord,
+} from './history';
 import { Listeners, type ListenerHandle } from './listeners';
 import { MemoryLock } from './lock';
 import {
@@ -273,7 +278,29 @@ export class Outbox {
   async retryNow(deviceKeys?: readonly string[]): Promise<DrainSummary[]> {
     await this.refresh();
     const keys = deviceKeys ?? Object.keys(this.state.queues);
-    return Promise.all(keys.map((key) => this.drainDevice(key, true)));
+    return Promise.all(keys.map((key) => this.drainNow(key)));
+  }
+
+  /**
+   * Drains one device whatever its backoff. A drain that is already running may have started
+   * before the device came back, so unless it empties the queue, a new one follows it.
+   */
+  private async drainNow(deviceKey: string): Promise<DrainSummary> {
+    const running = this.draining.get(deviceKey);
+    if (!running) {
+      return this.drainDevice(deviceKey, true);
+    }
+    const earlier = await running;
+    if (earlier.remaining === 0 || this.closed) {
+      return earlier;
+    }
+    const later = await this.drainDevice(deviceKey, true);
+    return {
+      ...later,
+      sent: earlier.sent + later.sent,
+      sentItems: { ...earlier.sentItems, ...later.sentItems },
+      dropped: earlier.dropped + later.dropped,
+    };
   }
 
   /**
@@ -444,10 +471,17 @@ export class Outbox {
   ): Promise<T> {
     let drops: OutboxDrop[] = [];
     const outcome = await this.store.transact((state) => {
+      const now = this.clock.now();
+      const result = update(state, now);
       // Drops are reported only once the transaction that made them has been written.
-      const result = update(state, this.clock.now());
       drops = this.rules.drops.splice(0);
-      return result;
+      if (drops.length === 0) {
+        return result;
+      }
+      for (const drop of drops) {
+        appendDropHistory(state, drop, now, this.rules.historySize);
+      }
+      return { ...result, changed: true };
     });
     for (const drop of drops) {
       this.log.warn(drop.message);

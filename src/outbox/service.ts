@@ -5,12 +5,20 @@ import { workspaceId } from '../devices/registry';
 import type { Notification, SendResult } from '../sender/types';
 import type { Services } from '../services';
 import { deviceKeyOf } from './deviceKey';
+import { countOf } from './drops';
 import { FileLock, MemoryLock, type OutboxLock } from './lock';
-import type { DrainSummary, EnqueueOptions, QueueSummary } from './options';
+import type {
+  DrainSummary,
+  EnqueueOptions,
+  OutboxClock,
+  OutboxLogger,
+  QueueSummary,
+} from './options';
 import { Outbox } from './queue';
 import { readOutboxSettings, ttlMsFor, type OutboxSettings } from './settings';
 import { fromStoredNotification } from './state';
 import { JsonFileStorage, MemoryStorage, type OutboxStorage } from './storage';
+import type { OutboxFiles } from './testing';
 import type { HistoryEntry, OutboxDrop, OutboxItem } from './types';
 
 /** File of the outbox in the extension's global storage folder, shared by every window. */
@@ -22,12 +30,21 @@ export const OUTBOX_LOCK_FILE = 'outbox.lock';
  */
 export const REFRESH_INTERVAL_MS = 2_000;
 
+/** Replacements for the system clock and the log, used by the test hooks. */
+export interface OutboxEnvironment {
+  clock?: OutboxClock;
+  log?: OutboxLogger;
+}
+
 /**
  * The outbox as the rest of the extension sees it: devices are `DeviceEntry` objects and
  * settings come from VS Code. The queue itself is `Outbox` in `queue.ts`.
  */
 export class OutboxService implements vscode.Disposable {
   readonly core: Outbox;
+  /** Paths of the outbox file and its lock file; undefined when the outbox is in memory. */
+  readonly files: OutboxFiles | undefined;
+  private readonly log: OutboxLogger;
   private settings: OutboxSettings = readOutboxSettings();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly dropped = new vscode.EventEmitter<OutboxDrop>();
@@ -39,14 +56,22 @@ export class OutboxService implements vscode.Disposable {
   /** Fires once per group of notifications that left the outbox unsent. */
   readonly onDidDrop = this.dropped.event;
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    environment: OutboxEnvironment = {},
+  ) {
+    this.log = environment.log ?? services.log;
+    const { storage, lock, files } = createStore(services);
+    this.files = files;
     this.core = new Outbox({
-      ...createStore(services),
+      storage,
+      lock,
       deliver: (item, signal) => this.deliver(item, signal),
       canDeliver: (deviceKey) => this.entryForKey(deviceKey)?.config?.enabled === true,
       automaticRetry: () => this.settings.enabled,
       maxSize: () => this.settings.maxSize,
-      log: services.log,
+      log: this.log,
+      ...(environment.clock ? { clock: environment.clock } : {}),
     });
     const changeListener = this.core.onDidChange(() => this.changed.fire());
     const dropListener = this.core.onDidDrop((drop) => this.dropped.fire(drop));
@@ -62,14 +87,14 @@ export class OutboxService implements vscode.Disposable {
       await this.core.load();
       const size = this.core.size();
       if (size > 0) {
-        this.services.log.info(`The outbox holds ${size} notification(s) from an earlier session.`);
+        this.log.info(`The outbox holds ${countOf(size)} from an earlier session.`);
       }
     } catch (error) {
-      this.services.log.error(`The outbox could not be read: ${describe(error)}`);
+      this.log.error(`The outbox could not be read: ${describe(error)}`);
     }
     this.pollTimer = setInterval(() => {
       this.core.refresh().catch((error: unknown) => {
-        this.services.log.debug(`The outbox file could not be checked: ${describe(error)}`);
+        this.log.debug?.(`The outbox file could not be checked: ${describe(error)}`);
       });
     }, REFRESH_INTERVAL_MS);
     this.pollTimer.unref();
@@ -186,7 +211,11 @@ export class OutboxService implements vscode.Disposable {
  * installation shares. Without a local folder (a web extension host) the outbox lasts only as
  * long as the window.
  */
-function createStore(services: Services): { storage: OutboxStorage; lock: OutboxLock } {
+function createStore(services: Services): {
+  storage: OutboxStorage;
+  lock: OutboxLock;
+  files?: OutboxFiles;
+} {
   const folder = services.context.globalStorageUri;
   if (folder.scheme !== 'file') {
     services.log.warn(
@@ -195,9 +224,14 @@ function createStore(services: Services): { storage: OutboxStorage; lock: Outbox
     );
     return { storage: new MemoryStorage(), lock: new MemoryLock() };
   }
+  const files = {
+    state: join(folder.fsPath, OUTBOX_FILE),
+    lock: join(folder.fsPath, OUTBOX_LOCK_FILE),
+  };
   return {
-    storage: new JsonFileStorage(join(folder.fsPath, OUTBOX_FILE)),
-    lock: new FileLock(join(folder.fsPath, OUTBOX_LOCK_FILE)),
+    storage: new JsonFileStorage(files.state),
+    lock: new FileLock(files.lock),
+    files,
   };
 }
 

@@ -66,7 +66,8 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-export function startCollector(): Promise<Collector> {
+/** Starts a collector on `listenPort`; 0 lets the system choose a free port. */
+export function startCollector(listenPort = 0): Promise<Collector> {
   const received: Received[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -83,7 +84,7 @@ export function startCollector(): Promise<Collector> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(listenPort, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
       resolve({
         port,
