@@ -8,6 +8,8 @@
 // Exit codes: the suite's own (0 passed, 1 failed), 2 when the host could not start, and
 // 124 when the run exceeded its timeout.
 
+/* global AbortController */
+
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,10 +123,13 @@ function killGroup(child) {
  * @param {boolean} [options.trust] open the workspace as trusted (default true)
  * @param {string} [options.userDataDir] reuse this user data dir (state survives between runs)
  * @param {Record<string,string>} [options.env] extra environment for the extension host
+ * @param {Record<string,unknown>} [options.userSettings] user settings of this session, written
+ *   over QUIET_SETTINGS
  * @param {number} [options.timeoutMs]
  * @param {string} [options.testsPath] test entry point to load instead of the mocha index
  * @param {string} [options.artifactsDir] where logs and screenshots go
- * @param {(page: import('playwright-core').Page) => Promise<void>} [options.drive] browser steps
+ * @param {(page: import('playwright-core').Page, context: { port: number, signal: AbortSignal })
+ *   => Promise<void>} [options.drive] browser steps; `signal` aborts when the suite has ended
  * @returns {Promise<{ exitCode: number, passed: number, failed: number, skipped: number, log: string[] }>}
  */
 export async function runHostSession(options) {
@@ -214,10 +219,14 @@ export async function runHostSession(options) {
     });
 
     await page.goto(url);
-    const driven = options.drive ? options.drive(page, { port }) : Promise.resolve();
+    const suiteEnded = new AbortController();
+    const driven = options.drive
+      ? options.drive(page, { port, signal: suiteEnded.signal })
+      : Promise.resolve();
     // Marks a rejection as handled until the suite ends; it is still reported below.
     driven.catch(() => undefined);
     let exitCode = await Promise.race([exit, timedOut]);
+    suiteEnded.abort();
     if (exitCode !== EXIT_TIMED_OUT) {
       await driven.catch((error) => {
         log.push(`browser steps failed: ${error.message}`);

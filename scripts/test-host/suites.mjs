@@ -3,6 +3,8 @@
 
 import { join, resolve } from 'node:path';
 import { e2eSuite } from './e2e.mjs';
+import { outboxReloadSuite } from './outboxReload.mjs';
+import { restrictedSuite } from './restricted.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = join(root, 'test/fixtures');
@@ -21,4 +23,11 @@ function session(name, extra = {}) {
 export const SUITES = {
   main: { run: session('main', { folder: join(fixtures, 'workspace') }) },
   e2e: { run: e2eSuite({ artifactsDir: join(root, 'test-results') }) },
+  'outbox-reload': {
+    run: outboxReloadSuite({
+      artifactsDir: join(root, 'test-results'),
+      folder: join(fixtures, 'workspace'),
+    }),
+  },
+  restricted: { run: restrictedSuite({ artifactsDir: join(root, 'test-results') }) },
 };

@@ -5,6 +5,8 @@ import { showError, showInfo } from '../ui';
 
 const RECENT_DEVICES_KEY = 'devicePush.recentDevices';
 const MAX_RECENT_DEVICES = 10;
+/** Maximum length, in characters, of an argument quoted in a validation message. */
+const MAX_QUOTED_ARGUMENT_CHARS = 80;
 
 /** Tree elements carry the id of the definition they show. */
 export interface DeviceNodeLike {
@@ -73,8 +75,8 @@ export async function resolveDevices(
   }
   if (first !== undefined && !isRecord(first)) {
     void showError(
-      `${options.action}: unexpected argument ${JSON.stringify(first)}. ` +
-        'Pass a device name or { "device": "name" }.',
+      `${options.action}: unexpected argument ${quoteArgument(first)}. ` +
+        'Pass a device name, { "device": "name" } or { "devices": ["name", …] }.',
     );
     return undefined;
   }
@@ -85,6 +87,25 @@ export async function resolveDevices(
     }
   }
   return pickDevices(services, options);
+}
+
+/**
+ * Quotes a command argument for a message: its JSON text, cut to `MAX_QUOTED_ARGUMENT_CHARS`, or
+ * its type when it has no JSON text (a function, a BigInt, a list that contains itself).
+ */
+function quoteArgument(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) {
+    return Array.isArray(value) ? 'of type list' : `of type ${typeof value}`;
+  }
+  return text.length > MAX_QUOTED_ARGUMENT_CHARS
+    ? `${text.slice(0, MAX_QUOTED_ARGUMENT_CHARS - 1)}…`
+    : text;
 }
 
 function byId(services: Services, id: string): DeviceEntry | undefined {
