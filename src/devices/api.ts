@@ -20,6 +20,8 @@ export interface DevicesApi {
   viewItems(): Promise<DeviceViewItem[]>;
   /** Elements of the Devices view, to pass to commands the way the view does. */
   viewElements(): DeviceTreeNode[];
+  /** Message shown above the Devices view, such as the Restricted Mode notice. */
+  viewMessage(): string | undefined;
   /** Last send or test state of an entry. */
   state(entryId: string): DeviceState | undefined;
   /** Hooks that answer prompts in place of the user; present only in test mode. */
@@ -48,6 +50,7 @@ export function createDevicesApi(services: Services, view: DevicesView): Devices
     onDidChange: services.registry.onDidChange,
     viewItems: () => view.items(),
     viewElements: () => view.elements(),
+    viewMessage: () => view.treeView.message,
     state: (entryId) => services.states.get(entryId),
   };
   if (services.context.extensionMode === vscode.ExtensionMode.Test) {

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { DEVICES_KEY, SECTION } from '../devices/registry';
 import type { Services } from '../services';
 import { DeviceNode } from './deviceNode';
 import { DevicesTreeProvider, type DeviceTreeNode } from './devicesTreeProvider';
@@ -7,7 +6,8 @@ import { DevicesTreeProvider, type DeviceTreeNode } from './devicesTreeProvider'
 export const DEVICES_VIEW_ID = 'devicePush.devices';
 
 const RESTRICTED_MESSAGE =
-  'Restricted Mode: devices defined by this workspace are ignored until you trust it.';
+  'Restricted Mode: only devices from your user settings are used. Devices that this ' +
+  'workspace defines are ignored until you trust it.';
 
 /** Plain-data picture of one item of the Devices view, for tests and diagnostics. */
 export interface DeviceViewItem {
@@ -50,6 +50,7 @@ export function registerDevicesView(services: Services): DevicesView {
     provider,
     treeView,
     services.registry.onDidChange(updateMessage),
+    vscode.workspace.onDidGrantWorkspaceTrust(updateMessage),
   );
   return {
     provider,
@@ -86,18 +87,11 @@ async function describeItem(
   return view;
 }
 
-/** Whether the workspace is untrusted and defines devices that the registry therefore ignores. */
+/**
+ * Whether a workspace is open in Restricted Mode, where the registry ignores workspace devices.
+ * VS Code hides restricted settings of an untrusted workspace even from `inspect()`, so whether
+ * the workspace defines any devices cannot be known until it is trusted.
+ */
 function workspaceDevicesIgnored(): boolean {
-  if (vscode.workspace.isTrusted) {
-    return false;
-  }
-  const inspected = vscode.workspace.getConfiguration(SECTION).inspect(DEVICES_KEY);
-  if (inspected?.workspaceValue !== undefined) {
-    return true;
-  }
-  return (vscode.workspace.workspaceFolders ?? []).some(
-    (folder) =>
-      vscode.workspace.getConfiguration(SECTION, folder.uri).inspect(DEVICES_KEY)
-        ?.workspaceFolderValue !== undefined,
-  );
+  return !vscode.workspace.isTrusted && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
 }

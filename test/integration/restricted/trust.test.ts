@@ -126,6 +126,13 @@ describe('restricted workspace', () => {
       assert.equal(vscode.workspace.isTrusted, false);
     });
 
+    it('view explains Restricted Mode', () => {
+      assert.match(
+        api.devices.viewMessage() ?? '',
+        /^Restricted Mode: only devices from your user/,
+      );
+    });
+
     it('user settings write works', () => {
       const saved = vscode.workspace.getConfiguration('devicePush').inspect('devices');
       assert.deepEqual(saved?.globalValue, [device('Phone', own.port, { framing: 'json' })]);
@@ -276,6 +283,10 @@ describe('restricted workspace', () => {
         'the browser side to report its Trust click',
       );
       await waitFor(() => entry('workspace'), 'the workspace device after trust');
+    });
+
+    it('view message is gone', () => {
+      assert.equal(api.devices.viewMessage(), undefined);
     });
 
     it('workspace phone shadows user phone', () => {
