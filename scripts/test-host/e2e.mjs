@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   clickNotificationButton,
+  clickStatusBarItem,
   clickWelcomeButton,
   findNotification,
   findTreeItem,
@@ -25,6 +26,7 @@ const root = resolve(import.meta.dirname, '../..');
 const DEVICE_NAME = 'This computer';
 const TITLE = 'Device Push';
 const MESSAGE = 'Build finished in 42 s';
+const STATUS_BAR_MESSAGE = 'Sent from the status bar';
 /** Screenshots in media/ change only when this variable is 1, or when they are missing. */
 const UPDATE_SCREENSHOTS = process.env.DEVICE_PUSH_UPDATE_SCREENSHOTS === '1';
 
@@ -61,6 +63,13 @@ async function firstRun(page, artifactsDir) {
   await submitInput(page, 'title', TITLE);
   await findNotification(page, `${TITLE}: ${MESSAGE}`);
   await saveScreenshot(page, artifactsDir, 'received');
+
+  // The status bar item names the default device (or Device Push) and opens the same flow.
+  await clickStatusBarItem(page, new RegExp(`${DEVICE_NAME}|Device Push`));
+  await pickItems(page, [DEVICE_NAME], { many: true });
+  await submitInput(page, 'Message', STATUS_BAR_MESSAGE);
+  await submitInput(page, 'title', '');
+  await findNotification(page, STATUS_BAR_MESSAGE);
 }
 
 export function e2eSuite({ artifactsDir }) {
@@ -75,7 +84,7 @@ export function e2eSuite({ artifactsDir }) {
       userSettings: { 'devicePush.localReceiver.port': 0 },
       env: {
         DEVICE_PUSH_E2E_RESULT: resultFile,
-        DEVICE_PUSH_E2E_MESSAGE: `${TITLE}: ${MESSAGE}`,
+        DEVICE_PUSH_E2E_MESSAGES: JSON.stringify([`${TITLE}: ${MESSAGE}`, STATUS_BAR_MESSAGE]),
         ...(grep ? { DEVICE_PUSH_TEST_GREP: grep } : {}),
       },
       drive: async (page) => {

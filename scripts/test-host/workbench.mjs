@@ -116,6 +116,16 @@ export function runCommand(page, title) {
   });
 }
 
+/** Clicks the status bar item whose text matches `text` (a string or a RegExp). */
+export function clickStatusBarItem(page, text) {
+  return step(`click the status bar item "${text}"`, () =>
+    page
+      .locator('.part.statusbar .statusbar-item', { hasText: text })
+      .first()
+      .click({ timeout: STEP_TIMEOUT_MS }),
+  );
+}
+
 /** Opens a file with Quick Open (Ctrl+P); `query` may end in `:line`. */
 export function quickOpen(page, query) {
   return step(`open "${query}" with Quick Open`, async () => {

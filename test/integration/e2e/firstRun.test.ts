@@ -29,7 +29,7 @@ async function waitForResult(path: string): Promise<BrowserResult> {
 describe('first run', function () {
   this.timeout(BROWSER_STEPS_TIMEOUT_MS + 10_000);
 
-  it('local receiver shows palette send', async () => {
+  it('palette and status bar send', async () => {
     const resultPath = process.env.DEVICE_PUSH_E2E_RESULT;
     assert.ok(resultPath, 'DEVICE_PUSH_E2E_RESULT is not set: run this suite with --suite e2e');
     const extension = vscode.extensions.getExtension<DevicePushApi>(EXTENSION_ID);
@@ -47,7 +47,7 @@ describe('first run', function () {
       const result = await waitForResult(resultPath);
       assert.equal(result.error, undefined);
       assert.equal(result.ok, true);
-      assert.deepEqual(received, [process.env.DEVICE_PUSH_E2E_MESSAGE]);
+      assert.deepEqual(received, JSON.parse(process.env.DEVICE_PUSH_E2E_MESSAGES ?? '[]'));
       const devices = vscode.workspace.getConfiguration('devicePush').inspect('devices');
       const saved = devices?.globalValue as { name: string; port: number }[] | undefined;
       assert.equal(saved?.[0]?.name, 'This computer');

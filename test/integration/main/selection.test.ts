@@ -222,9 +222,3 @@ describe('send selection command', () => {
     });
   });
 });
-
-describe('status bar', () => {
-  // TODO: nothing exposes the status bar item to tests, and the VS Code API cannot read another
-  // extension's items, so the default device shown there goes unchecked.
-  it.skip('shows default device name');
-});
