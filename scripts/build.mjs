@@ -73,7 +73,9 @@ if (watch) {
   await Promise.all(builds.map((options) => esbuild.build(options)));
   const size = statSync('dist/extension.js').size;
   const kb = (size / 1024).toFixed(1);
-  console.log(`dist/extension.js: ${kb} KB (budget ${BUNDLE_BUDGET_BYTES / 1024} KB)`);
+  // Only the minified production bundle is held to the budget.
+  const budget = production ? ` (budget ${BUNDLE_BUDGET_BYTES / 1024} KB)` : ' (development build)';
+  console.log(`dist/extension.js: ${kb} KB${budget}`);
   for (const file of ['dist/receiverCore.js', 'dist/receiver.js']) {
     console.log(`${file}: ${(statSync(file).size / 1024).toFixed(1)} KB`);
   }
