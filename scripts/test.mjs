@@ -16,9 +16,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTestHost } from './test-host/install.mjs';
 import { SUITES } from './test-host/suites.mjs';
-import { runHostSession } from './test-host/run.mjs';
+import { EXIT_HOST_FAILED, EXIT_TIMED_OUT, runHostSession } from './test-host/run.mjs';
 
 const root = resolve(import.meta.dirname, '..');
+/** Exit codes of host sessions that hung or did not start; they decide the final exit code. */
+const hostExitCodes = [];
 process.chdir(root);
 
 const { values } = parseArgs({
@@ -140,6 +142,9 @@ async function runIntegrationTests() {
     if (result.exitCode !== 0 && result.failed === 0) {
       totals.failed += 1;
     }
+    if (result.exitCode === EXIT_TIMED_OUT || result.exitCode === EXIT_HOST_FAILED) {
+      hostExitCodes.push(result.exitCode);
+    }
   }
   return totals;
 }
@@ -161,4 +166,15 @@ if (runIntegration) {
   add(await runIntegrationTests());
 }
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(totals.failed > 0 ? 1 : 0);
+process.exit(finalExitCode(totals));
+
+/** 124 when a suite hung, else 2 when a host did not start, else 1 when anything failed. */
+function finalExitCode({ failed }) {
+  if (hostExitCodes.includes(EXIT_TIMED_OUT)) {
+    return EXIT_TIMED_OUT;
+  }
+  if (hostExitCodes.includes(EXIT_HOST_FAILED)) {
+    return EXIT_HOST_FAILED;
+  }
+  return failed > 0 ? 1 : 0;
+}
