@@ -47,6 +47,10 @@ export const QUIET_SETTINGS = {
   'security.workspace.trust.emptyWindow': false,
 };
 
+/** SGR color sequences in console text. */
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOR = /\u001b\[[0-9;]*m/g;
+
 /** Workbench start-up lines that say nothing about the suite. */
 const NOISE = [
   /^\[(?:AgentHost|AccountPolicyGate|ChatModelSelection)\]/,
@@ -198,7 +202,8 @@ export async function runHostSession(options) {
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       // The host forwards console calls with their format string (mocha's '%s (%dms)').
-      const text = format(...(Array.isArray(args) ? args : [args]));
+      // Color codes are dropped, so the log stays plain text whatever the reporter emits.
+      const text = format(...(Array.isArray(args) ? args : [args])).replace(ANSI_COLOR, '');
       if (NOISE.some((pattern) => pattern.test(text))) {
         return;
       }
