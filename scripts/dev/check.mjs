@@ -19,6 +19,11 @@ import { serverDirectories, startCodeServer, stopProcessGroup } from './codeServ
 import { copySampleWithPort, root, SAMPLE_DEVICE_NAME } from './sample.mjs';
 
 const ARRIVAL_TIMEOUT_MS = 20_000;
+/**
+ * The first task also starts the workbench's terminal process, which takes several seconds on an
+ * idle machine and more than 20 on a busy one.
+ */
+const TASK_ARRIVAL_TIMEOUT_MS = 90_000;
 const ACTIVATION_TIMEOUT_MS = 60_000;
 const APPROVAL_BUTTON = 'Allow';
 const CHECK_MESSAGE = 'Device Push check';
@@ -60,7 +65,7 @@ async function sendSelection(page, receiver) {
 async function runTask(page, receiver) {
   await runCommand(page, 'Tasks: Run Task');
   await pickItems(page, [TASK_LABEL]);
-  const arrival = receiver.waitFor((n) => n.task?.name === TASK_LABEL, ARRIVAL_TIMEOUT_MS);
+  const arrival = receiver.waitFor((n) => n.task?.name === TASK_LABEL, TASK_ARRIVAL_TIMEOUT_MS);
   return approveUntilArrived(page, arrival);
 }
 
