@@ -58,8 +58,8 @@ const builds = [
     entryPoints: ['src/receiver/cli.ts'],
     outfile: 'dist/receiver.js',
     // Raspberry Pi OS and Debian 12 ship Node 18.
+    // src/receiver/cli.ts starts with its own #! line, which esbuild keeps.
     target: 'node18',
-    banner: { js: '#!/usr/bin/env node' },
   },
 ];
 

@@ -1,6 +1,6 @@
 // Packages the built extension into device-push-<version>.vsix and checks its size and contents.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -28,6 +28,13 @@ const forbidden = files.filter((file) =>
 );
 if (forbidden.length > 0) {
   console.error(`The VSIX must not contain:\n  ${forbidden.join('\n  ')}`);
+  process.exit(1);
+}
+
+// The device-side receiver ships in the VSIX; a build that cannot even print its help is broken.
+const help = spawnSync(process.execPath, ['dist/receiver.js', '--help'], { encoding: 'utf8' });
+if (help.status !== 0 || !help.stdout.startsWith('Usage:')) {
+  console.error(`dist/receiver.js --help failed (exit ${help.status}):\n${help.stderr}`);
   process.exit(1);
 }
 
