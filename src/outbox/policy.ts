@@ -15,6 +15,10 @@ import type { SendErrorCode, SendResult } from '../sender/types';
  * - `reset`, `peer-closed` and `timed-out` can happen after the device read the notification
  *   (during the acknowledgement or the close), so a retry can deliver it twice. The outbox
  *   promises at-least-once delivery, not exactly-once.
+ * - `ack-missing` (the device closed without replying) is transient too: a receiver at its
+ *   connection limit closes new connections at once, and that notification must not be lost.
+ *   A device wrongly set up with `ack` gets the notification again on every retry, bounded by
+ *   the backoff and the time-to-live, and each failure tells the user to check `ack`.
  * - `timed-out` during the TLS handshake is the exception: see `TLS_TIMEOUT_REASON`.
  */
 const TRANSIENT_CODES: ReadonlySet<SendErrorCode> = new Set<SendErrorCode>([
@@ -24,14 +28,13 @@ const TRANSIENT_CODES: ReadonlySet<SendErrorCode> = new Set<SendErrorCode>([
   'reset',
   'peer-closed',
   'not-found',
+  'ack-missing',
   'unknown',
 ]);
 
 /**
  * Why a permanent failure is not retried, as the end of a sentence that starts with
- * "The notification was not queued because". `ack-missing` is here because a receiver that
- * closes without replying is almost always set up without acknowledgements, so every retry
- * would deliver the same notification again.
+ * "The notification was not queued because".
  */
 const PERMANENT_REASONS: Readonly<Record<string, string>> = {
   'invalid-device': 'the device settings are invalid',
@@ -40,7 +43,6 @@ const PERMANENT_REASONS: Readonly<Record<string, string>> = {
   'tls-untrusted': 'the device certificate is not trusted',
   'fingerprint-mismatch': 'the device certificate does not match the pinned fingerprint',
   'ack-mismatch': 'the device replied with the wrong acknowledgement',
-  'ack-missing': 'the device closed the connection without an acknowledgement',
   cancelled: 'the send was cancelled',
 };
 

@@ -39,6 +39,7 @@ describe('outbox retry policy', () => {
       'reset',
       'peer-closed',
       'not-found',
+      'ack-missing',
     ] as const) {
       assert.equal(dispositionOf(failed(code)).kind, 'transient', code);
     }
@@ -52,7 +53,6 @@ describe('outbox retry policy', () => {
       'invalid-device',
       'message-rejected',
       'ack-mismatch',
-      'ack-missing',
       'cancelled',
     ];
     for (const code of permanent) {
