@@ -20,10 +20,17 @@ export function trimLineBreaks(text: string): string {
   return text.replace(/[\r\n]+$/, '');
 }
 
-/** Replaces C0 and C1 control characters except tab with `\n`, `\r` or `\xNN`/`\u00NN`. */
-export function escapeControlCharacters(text: string): string {
+/** C0 and C1 controls except tab, and U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069. */
+const UNSAFE_CHARACTERS =
   // eslint-disable-next-line no-control-regex -- matching control characters is the purpose.
-  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (character) => {
+  /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Replaces control characters except tab with `\n`, `\r` or `\xNN`, and the Unicode marks that
+ * reorder text on screen (bidirectional overrides, embeddings and isolates) with `\uNNNN`.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, (character) => {
     if (character === '\n') {
       return '\\n';
     }
@@ -31,7 +38,8 @@ export function escapeControlCharacters(text: string): string {
       return '\\r';
     }
     const code = character.charCodeAt(0);
-    const hex = code.toString(16).padStart(2, '0');
-    return code < 0x80 ? `\\x${hex}` : `\\u00${hex}`;
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }

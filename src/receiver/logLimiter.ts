@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from './display';
 import type { ReceiverLogEntry } from './types';
 
 /** Fields of a log entry that the CLI writes; receiver entries and CLI warnings both fit. */
@@ -53,5 +54,7 @@ export function createRateLimitedLog(
 }
 
 export function formatLogLine(entry: LogLineEntry, time: number): string {
-  return `${new Date(time).toISOString()} ${entry.level.toUpperCase()} ${entry.code}: ${entry.message}`;
+  // A message may quote what a client sent (a JSON parse error does), so it is escaped too.
+  const message = escapeControlCharacters(entry.message);
+  return `${new Date(time).toISOString()} ${entry.level.toUpperCase()} ${entry.code}: ${message}`;
 }

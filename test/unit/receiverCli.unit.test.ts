@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { CliUsageError, DEFAULT_PORT, parseCliArguments } from '../../src/receiver/cliArguments';
 import { findNotifySend, notifySendArguments } from '../../src/receiver/desktop';
 import { formatNotificationLine } from '../../src/receiver/display';
-import { createRateLimitedLog } from '../../src/receiver/logLimiter';
+import { createRateLimitedLog, formatLogLine } from '../../src/receiver/logLimiter';
 import type { ReceivedNotification } from '../../src/receiver/types';
 
 const CLI_PATH = join(__dirname, '..', '..', 'src', 'receiver', 'cli.js');
@@ -111,9 +111,10 @@ void test('printed line escapes control characters', () => {
     [{ message: 'a\r\nb\tc' }, '2026-05-06T07:08:09.010Z 127.0.0.1:50000 a\\r\\nb\tc'],
     [
       { message: '\x1b[2Jx\x07\u009b' },
-      '2026-05-06T07:08:09.010Z 127.0.0.1:50000 \\x1b[2Jx\\x07\\u009b',
+      '2026-05-06T07:08:09.010Z 127.0.0.1:50000 \\x1b[2Jx\\x07\\x9b',
     ],
     [{ message: 'emoji 😀 ü' }, '2026-05-06T07:08:09.010Z 127.0.0.1:50000 emoji 😀 ü'],
+    [{ message: 'abc\u202eexe.txt' }, '2026-05-06T07:08:09.010Z 127.0.0.1:50000 abc\\u202eexe.txt'],
   ];
   for (const [fields, expected] of cases) {
     assert.equal(formatNotificationLine(notification(fields)), expected);
@@ -313,4 +314,15 @@ void test('CLI help exits cleanly', { timeout: CLI_TIMEOUT_MS }, async () => {
   assert.equal(result.code, 0);
   assert.match(result.stdout, /^Usage: node receiver\.js \[options\]/);
   assert.match(result.stdout, /--token-file PATH/);
+});
+
+test('log line escapes client bytes', () => {
+  // JSON.parse quotes the start of a bad line, so a client controls part of this message.
+  const entry = {
+    level: 'warn' as const,
+    code: 'invalid-json',
+    message: 'bad \x1b]0;x\x07 \u202e',
+  };
+  const line = formatLogLine(entry, Date.UTC(2026, 4, 6));
+  assert.equal(line, '2026-05-06T00:00:00.000Z WARN invalid-json: bad \\x1b]0;x\\x07 \\u202e');
 });
