@@ -4,6 +4,7 @@
  * completion; this code is what actually keeps an invalid entry away from the sender.
  */
 
+import { isIPv6 } from 'node:net';
 import type { DeviceTarget, Framing, LineBreakRule, LineEnding } from '../sender/types';
 
 export const FRAMINGS: readonly Framing[] = ['raw', 'line', 'json', 'length-prefixed'];
@@ -88,6 +89,8 @@ export function validateDeviceEntry(entry: unknown): ValidationResult {
     problems.push('Missing "host": set the device\'s host name or IP address.');
   } else if (/\s|\/|^\[|\]$/.test(host)) {
     problems.push(`Invalid "host" "${host}": write a bare host name or IP address.`);
+  } else if (host.includes(':') && !isIPv6(host)) {
+    problems.push(`Invalid "host" "${host}": put the port in "port", not in "host".`);
   }
   if (entry.port === undefined) {
     problems.push('Missing "port": set the TCP port the device listens on (1–65535).');

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { deviceLabel } from './errors';
 import { normaliseFingerprint } from './fingerprint';
 import type { DeviceTarget, Framing, LineBreakRule, LineEnding, Notification } from './types';
@@ -57,6 +58,8 @@ function listDeviceProblems(device: DeviceTarget): string[] {
     problems.push(
       `The host "${device.host}" contains a space or "/". Enter only a host name or IP address.`,
     );
+  } else if (device.host.includes(':') && !isIPv6(device.host.replace(/^\[(.*)\]$/, '$1'))) {
+    problems.push(`The host "${device.host}" contains a port. Put the port in "port" instead.`);
   }
   if (!Number.isInteger(device.port) || device.port < 1 || device.port > 65535) {
     problems.push(

@@ -89,6 +89,13 @@ describe('validateDeviceEntry', () => {
     }
   });
 
+  test('host with a port', () => {
+    assert.match(problemsOf({ ...minimal, host: '127.0.0.1:7878' })[0], /put the port in "port"/);
+    assert.match(problemsOf({ ...minimal, host: 'pi.local:80' })[0], /put the port in "port"/);
+    assert.equal(configOf({ ...minimal, host: '::1' }).host, '::1');
+    assert.equal(configOf({ ...minimal, host: 'fe80::1' }).host, 'fe80::1');
+  });
+
   test('unknown field is reported', () => {
     assert.match(problemsOf({ ...minimal, colour: 'red' })[0], /Unknown field "colour"/);
   });

@@ -32,6 +32,7 @@ describe('device validation', () => {
       [{ host: '' }, /host is empty/],
       [{ host: '  ' }, /host is empty/],
       [{ host: 'tcp://pi' }, /contains a space or "\/"/],
+      [{ host: '127.0.0.1:7878' }, /contains a port/],
       [{ port: 0 }, /port 0 is invalid/],
       [{ port: 65536 }, /port 65536 is invalid/],
       [{ port: 80.5 }, /port 80\.5 is invalid/],
