@@ -224,6 +224,12 @@ function hintFor(facts: FailureFacts): string {
         'If it expects plain TCP, remove the TLS settings of this device.'
       );
     case 'tls-untrusted':
+      if (errorCodeOf(facts.cause) === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+        return (
+          `The certificate does not name "${facts.device.host}". Issue it for that name or ` +
+          'IP address, or pin its SHA-256 fingerprint in the TLS settings of this device.'
+        );
+      }
       return "Add the device's CA certificate or pin its SHA-256 fingerprint in its TLS settings.";
     case 'fingerprint-mismatch':
       return (

@@ -120,6 +120,16 @@ describe('tls sends', { skip: opensslMissing }, () => {
     assert.equal(result.error?.code, 'tls-untrusted');
   });
 
+  test('unnamed host gets name hint', async () => {
+    const receiver = await tlsReceiver(first);
+    // The name resolves to loopback here; the certificate names only localhost and loopback IPs.
+    const lookup: LookupFunction = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+    const device = testDevice(receiver.port, { host: 'pi.test', tls: { ca: first.cert } });
+    const result = await sendNotification(device, { message: 'hi' }, { lookup });
+    assert.equal(result.error?.code, 'tls-untrusted');
+    assert.match(result.error?.message ?? '', /certificate does not name "pi\.test"/);
+  });
+
   test('host name sends SNI', async () => {
     const receiver = await tlsReceiver(first);
     const lookup: LookupFunction = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
