@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, ensureTestHost } from '../test-host/install.mjs';
-import { QUIET_SETTINGS } from '../test-host/run.mjs';
+import { QUIET_SETTINGS, watchListening } from '../test-host/run.mjs';
 import { installBuiltExtension } from './extension.mjs';
 
 const SERVER_START_TIMEOUT_MS = 60_000;
@@ -74,31 +74,14 @@ export async function startCodeServer({ folder, dirs }) {
     },
   );
   const exited = new Promise((resolveExit) => child.on('exit', (code) => resolveExit(code)));
-  let output = '';
-  const port = await new Promise((resolvePort, rejectPort) => {
-    const timer = setTimeout(() => {
-      rejectPort(new Error(`code-server did not listen within ${SERVER_START_TIMEOUT_MS} ms`));
-    }, SERVER_START_TIMEOUT_MS);
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolvePort(Number(match[1]));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rejectPort(new Error(`code-server exited with ${code} before listening:\n${output}`));
-    });
-  }).catch(async (error) => {
+  const listening = watchListening(child, SERVER_START_TIMEOUT_MS);
+  const output = listening.output;
+  const port = await listening.port.catch(async (error) => {
     await stopProcessGroup(child, exited);
     throw error;
   });
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
-  return { url, password, child, exited, output: () => output };
+  return { url, password, child, exited, output };
 }
 
 const STOP_TIMEOUT_MS = 5_000;

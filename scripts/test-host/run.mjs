@@ -15,15 +15,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { chromium } from 'playwright-core';
 import { ensureTestHost } from './install.mjs';
+import { openLoopbackPage } from './workbench.mjs';
 
 export const EXIT_HOST_FAILED = 2;
 export const EXIT_TIMED_OUT = 124;
 
 const SERVER_START_TIMEOUT_MS = 60_000;
 const DEFAULT_RUN_TIMEOUT_MS = 10 * 60_000;
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -86,11 +85,19 @@ function startServer(host, { userDataDir, extensionsDir, home, trust, env }) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env, HOME: home, EXTENSIONS_GALLERY: '{}' },
   });
+  return { child, ...watchListening(child) };
+}
+
+/**
+ * Collects the output of a code-server process; `port` resolves with the port it listens on and
+ * rejects when it exits first or does not listen within `timeoutMs`.
+ */
+export function watchListening(child, timeoutMs = SERVER_START_TIMEOUT_MS) {
   let output = '';
   const port = new Promise((resolvePort, rejectPort) => {
     const timer = setTimeout(() => {
-      rejectPort(new Error(`code-server did not start within ${SERVER_START_TIMEOUT_MS} ms`));
-    }, SERVER_START_TIMEOUT_MS);
+      rejectPort(new Error(`code-server did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
     const onData = (chunk) => {
       output += chunk.toString();
       const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -106,7 +113,7 @@ function startServer(host, { userDataDir, extensionsDir, home, trust, env }) {
       rejectPort(new Error(`code-server exited with ${code} before listening:\n${output}`));
     });
   });
-  return { child, port, output: () => output };
+  return { port, output: () => output };
 }
 
 function killGroup(child) {
@@ -176,26 +183,9 @@ export async function runHostSession(options) {
       `http://127.0.0.1:${port}/?payload=${encodeURIComponent(JSON.stringify(payload))}` +
       `&${folderParam}=${encodeURIComponent(target)}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-      ],
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.route('**/*', (route) => {
-      const { hostname } = new URL(route.request().url());
-      return hostname === '127.0.0.1' ? route.continue() : route.abort();
-    });
+    const opened = await openLoopbackPage();
+    browser = opened.browser;
+    const page = opened.page;
 
     const exit = new Promise((resolveExit) => {
       void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
