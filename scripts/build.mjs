@@ -9,9 +9,9 @@ import { statSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-// The first budget, 100 KB, held the foundation; with the sender, the devices view, the outbox and
-// task notifications the minified bundle is about 123 KB of the extension's own code and no
-// dependencies. The local receiver already loads from its own file.
+// The first budget of 100 KB held the foundation. With the sender, the Devices view, the outbox
+// and task notifications, the minified bundle is about 125 KB, all of it the extension's own
+// code. The local receiver already loads from its own file.
 // TODO: load the rarely used commands (Add Device, outbox history) lazily to get back under 100 KB.
 const BUNDLE_BUDGET_BYTES = 128 * 1024;
 

@@ -11,8 +11,8 @@ const vsix = `${name}-${version}.vsix`;
 const require = createRequire(import.meta.url);
 const vsce = require.resolve('@vscode/vsce/vsce');
 
-// The README's screenshots ship in the VSIX, so VS Code shows them from the installed extension;
-// there is no public repository to point relative links at.
+// The project has no public repository to point relative links at. The README's screenshots
+// ship in the VSIX instead, and VS Code shows them from the installed extension.
 execFileSync(
   process.execPath,
   [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix],

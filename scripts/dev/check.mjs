@@ -92,8 +92,8 @@ export async function runCheck({ receiver, started }) {
     await page.goto(server.url);
     await logIn(page, server.password);
     await waitForWorkbench(page, { activityLabel: 'Device Push' });
-    // The status bar names the default device once the extension has activated and read the
-    // sample's settings; on a busy machine that comes well after the workbench.
+    // The status bar names the default device once the extension has read the sample's settings.
+    // On a busy machine that happens well after the workbench is shown.
     await page
       .locator('.part.statusbar .statusbar-item', { hasText: SAMPLE_DEVICE_NAME })
       .first()
