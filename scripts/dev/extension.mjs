@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { root } from './sample.mjs';
 
 /** What the extension needs at run time; .vscodeignore lists the same files for the VSIX. */
-const RUNTIME_FILES = ['package.json', 'dist/extension.js', 'media', 'README.md', 'CHANGELOG.md'];
+// All of dist/: the extension loads dist/receiverCore.js when a user starts the local receiver.
+const RUNTIME_FILES = ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md'];
 
 /** Replaces the content of `extensionsDir` with the current build. Returns the extension id. */
 export function installBuiltExtension(extensionsDir) {

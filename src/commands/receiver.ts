@@ -157,9 +157,17 @@ function reportStartFailure(services: Services, port: number, error: unknown): v
   services.log.error(
     `Local receiver: could not start on ${LOCAL_RECEIVER_HOST}:${port}. ${reason}`,
   );
+  // Only a failure to listen is about the port; anything else (such as a broken installation)
+  // is shown as it is, with the log.
+  if ((error as { code?: unknown } | undefined)?.code !== 'listen-failed') {
+    void showError(`Could not start the local receiver: ${reason}`, 'Show Log').then(
+      (choice) => choice && services.log.show(),
+    );
+    return;
+  }
   void showError(
-    `Could not start the local receiver on ${LOCAL_RECEIVER_HOST}:${port}. ` +
-      'Choose another port in the settings, or 0 for any free port.',
+    `Could not start the local receiver. ${reason} ` +
+      'The port is the setting Device Push: Local Receiver Port; 0 takes any free port.',
     'Open Settings',
   ).then((choice) => {
     if (choice) {
