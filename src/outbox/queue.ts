@@ -50,6 +50,9 @@ import type { HistoryEntry, OutboxDrop, OutboxItem, OutboxState } from './types'
 
 /** Wait before the outbox tries again after its own store failed (lock or file). */
 export const STORE_RETRY_MS = 5_000;
+/** How many sent item ids an instance remembers, so a stale Retry does not send twice. */
+const RECENTLY_SENT_LIMIT = 1000;
+
 /** Largest delay Node's timers accept. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -72,6 +75,8 @@ export class Outbox {
   private timer: unknown;
   private storeBlockedUntil = 0;
   private readonly draining = new Map<string, Promise<DrainSummary>>();
+  /** Outcomes of the items this instance sent lately, by item id, oldest first. */
+  private readonly recentlySent = new Map<string, 'sent' | 'delivered'>();
   private readonly abort = new AbortController();
   private readonly changed = new Listeners<void>();
   private readonly dropped = new Listeners<OutboxDrop>();
@@ -105,6 +110,11 @@ export class Outbox {
   }
 
   // ---- Reading (from the state of the last transaction or refresh) ---------------------------
+
+  /** Returns how this instance sent an item that has left the queue, if it sent it lately. */
+  sentOutcome(itemId: string): 'sent' | 'delivered' | undefined {
+    return this.recentlySent.get(itemId);
+  }
 
   pendingCount(deviceKey: string): number {
     return this.state.queues[deviceKey]?.items.length ?? 0;
@@ -361,6 +371,7 @@ export class Outbox {
       item = await this.transact((state, now) =>
         settle(this.rules, state, sentItem, result, now, summary),
       );
+      this.rememberSent(sentItem.id, summary.sentItems[sentItem.id]);
     }
     summary.remaining = this.pendingCount(deviceKey);
     if (summary.sent > 0) {
@@ -370,6 +381,19 @@ export class Outbox {
       );
     }
     return summary;
+  }
+
+  private rememberSent(itemId: string, outcome: 'sent' | 'delivered' | undefined): void {
+    if (!outcome) {
+      return;
+    }
+    this.recentlySent.set(itemId, outcome);
+    for (const oldest of this.recentlySent.keys()) {
+      if (this.recentlySent.size <= RECENTLY_SENT_LIMIT) {
+        break;
+      }
+      this.recentlySent.delete(oldest);
+    }
   }
 
   private async deliverSafely(item: OutboxItem): Promise<SendResult> {

@@ -41,6 +41,23 @@ export class OutboxRouter implements SendRouter {
     if (itemId !== undefined && this.outbox.core.items(key).some((item) => item.id === itemId)) {
       return this.sendQueueNow(entry, itemId);
     }
+    // "Retry" on a toast that stayed open after the outbox sent this notification.
+    const alreadySent = itemId === undefined ? undefined : this.outbox.core.sentOutcome(itemId);
+    if (alreadySent) {
+      this.services.log.info(
+        `Device "${entry.label}": the outbox sent this notification already, so it is not ` +
+          'sent again.',
+      );
+      const sent: SendResult = {
+        device: entry.label,
+        outcome: alreadySent,
+        durationMs: 0,
+        bytes: 0,
+        truncated: false,
+      };
+      this.recordedResults.add(sent);
+      return sent;
+    }
     if (!this.outbox.enabled || !this.outbox.core.hasPending(key)) {
       return undefined;
     }

@@ -194,6 +194,21 @@ describe('outbox queue', () => {
     assert.deepEqual(device.received, ['now']);
   });
 
+  test('sent item outcome is remembered', async () => {
+    const device = new ScriptedDevice();
+    const { outbox } = await createOutbox(device);
+    const item = await outbox.enqueue(
+      PI,
+      { message: 'once' },
+      { origin: 'manual', failure: failure('refused') },
+    );
+    assert.equal(outbox.sentOutcome(item.id), undefined);
+
+    await outbox.retryNow([PI.key]);
+    assert.equal(outbox.sentOutcome(item.id), 'sent');
+    assert.equal(outbox.sentOutcome('unknown-id'), undefined);
+  });
+
   test('retry now ignores backoff', async () => {
     const device = new ScriptedDevice();
     const { outbox } = await createOutbox(device);
