@@ -172,19 +172,22 @@ function reportRetry(services: Services, summaries: readonly DrainSummary[]): vo
 }
 
 function stuckReason(summary: DrainSummary): string {
-  const queued = `${countOf(summary.remaining)} for "${summary.deviceName}"`;
+  const queued = `Waiting for "${summary.deviceName}": ${countOf(summary.remaining)}`;
   switch (summary.stoppedBy) {
     case 'other-instance':
-      return `Another VS Code window is sending the ${queued} now.`;
+      return (
+        `Another VS Code window is sending to "${summary.deviceName}" now ` +
+        `(${countOf(summary.remaining)} waiting).`
+      );
     case 'cannot-deliver':
       return (
-        `${queued} stay queued: this window does not have that device in its settings, ` +
+        `${queued}. This window does not have that device in its settings, ` +
         'or the device is turned off.'
       );
     case 'failure':
-      return `${queued} stay queued. ${summary.failure?.message ?? 'The device was not reached.'}`;
+      return `${queued}. ${summary.failure?.message ?? 'The device was not reached.'}`;
     default:
-      return `${queued} stay queued.`;
+      return `${queued}.`;
   }
 }
 

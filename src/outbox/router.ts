@@ -74,8 +74,8 @@ export class OutboxRouter implements SendRouter {
         stage: 'validate',
         device: entry.label,
         message:
-          `Queued for device "${entry.label}" behind ${countOf(Math.max(0, ahead))} that ` +
-          `wait in the outbox; it is sent when the device is back.${why}`,
+          `Queued for device "${entry.label}" behind ${countOf(Math.max(0, ahead))} in the ` +
+          `outbox; it is sent when the device is back.${why}`,
       });
     } catch (error) {
       this.services.log.error(

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import * as vscode from 'vscode';
 import type { DeviceEntry } from '../../devices/merge';
 import { scopeLabel } from '../../devices/merge';
@@ -13,7 +14,7 @@ const TITLE = 'Add Device';
 const FINGERPRINT_PATTERN = /^([0-9a-f]{2}:?){31}[0-9a-f]{2}$/i;
 
 const FRAMING_DETAILS: Record<Framing, string> = {
-  raw: 'The message as UTF-8, then close. Works with `nc -l`.',
+  raw: 'The message as UTF-8, then close. Works with nc -l.',
   line: 'The message and a line terminator; line breaks inside it are escaped.',
   json: 'One JSON object per line with title, message, priority and token.',
   'length-prefixed': 'A 4-byte big-endian byte count, then the UTF-8 bytes.',
@@ -91,13 +92,19 @@ function validateName(
     return error(`Use at most ${MAX_NAME_LENGTH} characters.`);
   }
   const existing = services.registry.find(name) ?? sameLabel(services, name);
-  if (existing) {
-    return {
-      message: `${scopeLabel(existing)} already define "${existing.label}". The most specific settings win a name clash.`,
-      severity: vscode.InputBoxValidationSeverity.Warning,
-    };
+  if (!existing) {
+    return undefined;
   }
-  return undefined;
+  // Without a folder, user settings are the only place to save, and they cannot hold two.
+  if (existing.scope === 'user' && (vscode.workspace.workspaceFolders?.length ?? 0) === 0) {
+    return error(`User settings already have a device named "${existing.label}".`);
+  }
+  return {
+    message:
+      `${scopeLabel(existing)} already define "${existing.label}": save this one in other ` +
+      'settings, where the most specific definition wins.',
+    severity: vscode.InputBoxValidationSeverity.Warning,
+  };
 }
 
 function sameLabel(services: Services, name: string): DeviceEntry | undefined {
@@ -111,6 +118,9 @@ function validateHost(value: string): vscode.InputBoxValidationMessage | undefin
   }
   if (/\s|\/|^\[|\]$/.test(host)) {
     return error('Write a bare host name or IP address, without scheme, path or brackets.');
+  }
+  if (host.includes(':') && !isIPv6(host)) {
+    return error('Leave the port out of the host: the next step asks for it.');
   }
   return undefined;
 }

@@ -486,7 +486,9 @@ describe('outbox', () => {
     assert.equal(reports?.[0].stoppedBy, 'other-instance');
     assert.equal(reports?.[0].sent, 0);
     assert.equal(reports?.[0].remaining, 2);
-    await messages!.waitFor('Another VS Code window is sending the 2 notifications');
+    await messages!.waitFor(
+      'Another VS Code window is sending to "Outbox Lease" now (2 notifications waiting)',
+    );
     releaseFirst();
     const [summary] = await otherDrain;
     assert.equal(summary.sent, 2);
