@@ -212,7 +212,9 @@ async function pickDevices(
     };
   });
   if (options.multi) {
+    // TODO: Enter with nothing checked closes this picker without a word.
     const picked = await vscode.window.showQuickPick(items, {
+      title: options.action,
       placeHolder: options.placeHolder,
       canPickMany: true,
       ignoreFocusOut: true,
@@ -226,6 +228,7 @@ async function pickDevices(
       : undefined;
   }
   const picked = await vscode.window.showQuickPick(items, {
+    title: options.action,
     placeHolder: options.placeHolder,
     ignoreFocusOut: true,
   });
