@@ -1,5 +1,5 @@
 /**
- * Which failures the outbox retries, and how long it waits between attempts.
+ * Retry policy of the outbox: which failures it retries and how long it waits between attempts.
  */
 
 import type { SendErrorCode, SendResult } from '../sender/types';
@@ -18,7 +18,7 @@ import type { SendErrorCode, SendResult } from '../sender/types';
  * - `ack-missing` (the device closed without replying) is transient too: a receiver at its
  *   connection limit closes new connections at once, and that notification must not be lost.
  *   A device wrongly set up with `ack` gets the notification again on every retry, bounded by
- *   the backoff and the time-to-live, and each failure tells the user to check `ack`.
+ *   the backoff and the time-to-live, and each failure message asks the user to check `ack`.
  * - `timed-out` during the TLS handshake is the exception: see `TLS_TIMEOUT_REASON`.
  */
 const TRANSIENT_CODES: ReadonlySet<SendErrorCode> = new Set<SendErrorCode>([

@@ -87,7 +87,7 @@ export class OutboxService implements vscode.Disposable {
       await this.core.load();
       const size = this.core.size();
       if (size > 0) {
-        this.log.info(`The outbox holds ${countOf(size)} from an earlier session.`);
+        this.log.info(`The outbox contains ${countOf(size)} from an earlier session.`);
       }
     } catch (error) {
       this.log.error(`The outbox could not be read: ${describe(error)}`);

@@ -78,7 +78,7 @@ describe('outbox reload', () => {
       const loaded = hooks
         .logLines()
         .find((line) => line.message.includes('from an earlier session'));
-      assert.equal(loaded?.message, 'The outbox holds 3 notifications from an earlier session.');
+      assert.equal(loaded?.message, 'The outbox contains 3 notifications from an earlier session.');
       const sent = (await hooks.history()).filter(
         (entry) => entry.deviceName === DEVICE_NAME && entry.fromOutbox,
       );
