@@ -50,7 +50,7 @@ export const QUIET_SETTINGS = {
 // eslint-disable-next-line no-control-regex
 const ANSI_COLOR = /\u001b\[[0-9;]*m/g;
 
-/** Workbench start-up lines that say nothing about the suite. */
+/** Workbench start-up lines that carry no information about the suite. */
 const NOISE = [
   /^\[(?:AgentHost|AccountPolicyGate|ChatModelSelection)\]/,
   /^\[Extension Host\] (?:Activating|Loading|ExtensionService)/,
@@ -89,8 +89,8 @@ function startServer(host, { userDataDir, extensionsDir, home, trust, env }) {
 }
 
 /**
- * Collects the output of a code-server process; `port` resolves with the port it listens on and
- * rejects when it exits first or does not listen within `timeoutMs`.
+ * Collects the output of a code-server process. `port` resolves with the port it listens on, and
+ * rejects when the process exits first or does not listen within `timeoutMs`.
  */
 export function watchListening(child, timeoutMs = SERVER_START_TIMEOUT_MS) {
   let output = '';

@@ -18,7 +18,7 @@ import type { SendErrorCode, SendResult } from '../sender/types';
  * - `ack-missing` (the device closed without replying) is transient too: a receiver at its
  *   connection limit closes new connections at once, and that notification must not be lost.
  *   A device wrongly set up with `ack` gets the notification again on every retry, bounded by
- *   the backoff and the time-to-live, and each failure message asks the user to check `ack`.
+ *   the backoff and the time-to-live, and each failure message points to the `ack` setting.
  * - `timed-out` during the TLS handshake is the exception: see `TLS_TIMEOUT_REASON`.
  */
 const TRANSIENT_CODES: ReadonlySet<SendErrorCode> = new Set<SendErrorCode>([
@@ -33,7 +33,7 @@ const TRANSIENT_CODES: ReadonlySet<SendErrorCode> = new Set<SendErrorCode>([
 ]);
 
 /**
- * Why a permanent failure is not retried, as the end of a sentence that starts with
+ * Reasons why a permanent failure is not retried, each the end of a sentence that starts with
  * "The notification was not queued because".
  */
 const PERMANENT_REASONS: Readonly<Record<string, string>> = {

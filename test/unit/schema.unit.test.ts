@@ -67,8 +67,10 @@ describe('validateDeviceEntry', () => {
   test('missing name is reported', () => {
     const result = validateDeviceEntry({ host: 'pi', port: 1 });
     assert.equal(result.ok, false);
-    assert.ok(!result.ok && result.name === undefined);
-    assert.ok(!result.ok && /Missing "name"/.test(result.problems[0]));
+    if (!result.ok) {
+      assert.equal(result.name, undefined);
+      assert.match(result.problems[0], /Missing "name"/);
+    }
   });
 
   test('invalid entry keeps its name', () => {
